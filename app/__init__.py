@@ -1,0 +1,104 @@
+"""Ping'an Patrol: Flask application factory."""
+
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import ENV_ALIASES, Config
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Marks the session cookie Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app):
+        return super().get_cookie_secure(app) or request.is_secure
+
+
+def create_app(config=None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    _load_environment(app)
+    if config:
+        app.config.from_mapping(config)
+    _finish_config(app)
+    configure_logging(app)
+
+    from app import extensions, web
+    from app.core import sqlite  # noqa: F401  (registers the SQLite pragmas)
+    from app.accounts.routes import blp as accounts_blp
+    from app.cli import register_commands
+    from app.core.access import enforce_access_policy
+    from app.errors import register_error_handlers
+    from app.accounts.login import configure_login
+    from app.orgs.routes import blp as orgs_blp
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(Path(app.root_path).parent / "migrations"))
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    extensions.api.init_app(app)
+    configure_login(app)
+    app.session_interface = SessionInterface()
+    app.before_request(enforce_access_policy)
+    app.after_request(_security_headers)
+
+    for blp in (accounts_blp, orgs_blp):
+        extensions.api.register_blueprint(blp)
+    app.register_blueprint(web.bp)
+    register_error_handlers(app)
+    register_commands(app)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    return app
+
+
+def _load_environment(app: Flask) -> None:
+    for variable, key in ENV_ALIASES.items():
+        if os.environ.get(variable):
+            app.config[key] = os.environ[variable]
+    app.config.from_prefixed_env()
+
+
+def _finish_config(app: Flask) -> None:
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    for legacy in ("postgres://", "postgresql://"):
+        if uri.startswith(legacy):
+            # psycopg 3 is the driver we install
+            app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len(legacy):]
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(app)
+    if not app.config["RATELIMIT_STORAGE_URI"]:
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
+    if not app.config["UPLOAD_FOLDER"]:
+        app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+
+
+def _instance_secret(app: Flask) -> str:
+    """A per-installation key kept in the instance folder, so no secret lives in the repo."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        gunicorn_logger = logging.getLogger("gunicorn.error")
+        if gunicorn_logger.handlers:
+            app.logger.handlers = gunicorn_logger.handlers
+            app.logger.setLevel(gunicorn_logger.level)
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response

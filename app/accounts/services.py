@@ -1,0 +1,227 @@
+"""Account rules: registration by invite, sign-in, approval, passwords.
+
+Services flush and never commit; the calling view commits once.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.models import Invite, PasswordReset, Role, RoleGrant, User, UserStatus
+from app.accounts.passwords import burn_verification_time, hash_password, needs_rehash, verify_password
+from app.errors import Conflict, Forbidden, Gone, NotFound, RuleViolation, Unauthorized
+from app.core.models import utcnow
+from app.extensions import db
+from app.orgs.models import Team, Unit
+from app.orgs.services import add_member
+
+
+def find_user_by_phone(phone: str) -> User | None:
+    return db.session.scalar(select(User).where(User.phone == phone))
+
+
+def create_user(phone: str, display_name: str, password: str, status: UserStatus, locale: str | None = None) -> User:
+    if find_user_by_phone(phone) is not None:
+        raise Conflict("phone_taken", "this phone number is already registered", field="phone")
+    user = User(
+        phone=phone, display_name=display_name, password_hash=hash_password(password), status=status, locale=locale
+    )
+    db.session.add(user)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:  # a concurrent registration won the race
+        raise Conflict("phone_taken", "this phone number is already registered", field="phone") from exc
+    return user
+
+
+def grant_role(user: User, role: Role, unit: Unit) -> RoleGrant:
+    existing = next((g for g in user.role_grants if g.role == role and g.unit_id == unit.id), None)
+    if existing:
+        return existing
+    grant = RoleGrant(user=user, role=role, unit=unit)
+    db.session.add(grant)
+    db.session.flush()
+    return grant
+
+
+def revoke_role(grant: RoleGrant) -> None:
+    db.session.delete(grant)
+    db.session.flush()
+
+
+# Invites -------------------------------------------------------------------
+
+def create_invite(team: Team, by: User, expires_in_hours: int, max_uses: int, auto_approve: bool) -> Invite:
+    invite = Invite(
+        token=secrets.token_urlsafe(24),
+        team=team,
+        unit=team.unit,
+        created_by_id=by.id,
+        expires_at=utcnow() + timedelta(hours=expires_in_hours),
+        max_uses=max_uses,
+        auto_approve=auto_approve,
+    )
+    db.session.add(invite)
+    db.session.flush()
+    return invite
+
+
+def find_usable_invite(token: str) -> Invite:
+    invite = db.session.scalar(select(Invite).where(Invite.token == token))
+    if invite is None:
+        raise NotFound("invite_not_found", "no invite has this token")
+    reason = invite.unusable_reason()
+    if reason:
+        raise Gone(reason, reason.replace("_", " "))
+    return invite
+
+
+def revoke_invite(invite: Invite) -> Invite:
+    if invite.revoked_at is None:
+        invite.revoked_at = utcnow()
+        db.session.flush()
+    return invite
+
+
+def _take_invite_use(invite: Invite) -> None:
+    """Count one use atomically, so concurrent sign-ups can't exceed max_uses."""
+    taken = db.session.execute(
+        update(Invite)
+        .where(Invite.id == invite.id, Invite.use_count < Invite.max_uses)
+        .values(use_count=Invite.use_count + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not taken:
+        raise Gone("invite_used_up", "invite used up")
+    db.session.refresh(invite, ["use_count"])
+
+
+def register_with_invite(token: str, phone: str, display_name: str, password: str, locale: str | None) -> User:
+    invite = find_usable_invite(token)
+    status = UserStatus.ACTIVE if invite.auto_approve else UserStatus.PENDING
+    user = create_user(phone, display_name, password, status, locale)
+    _take_invite_use(invite)
+    grant_role(user, Role.MEMBER, invite.team.unit)
+    add_member(invite.team, user)
+    return user
+
+
+# Sign-in and passwords -----------------------------------------------------
+
+def authenticate(phone: str, password: str) -> User:
+    user = find_user_by_phone(phone)
+    if user is None:
+        burn_verification_time(password)
+        raise Unauthorized("invalid_credentials", "wrong phone number or password")
+    if not verify_password(user.password_hash, password):
+        raise Unauthorized("invalid_credentials", "wrong phone number or password")
+    if user.status == UserStatus.REJECTED:
+        raise Forbidden("account_rejected", "the registration was rejected")
+    if user.status == UserStatus.DEACTIVATED:
+        raise Forbidden("account_deactivated", "the account is deactivated")
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def set_password(user: User, new_password: str) -> None:
+    """Set a new password and end every session the user had."""
+    user.password_hash = hash_password(new_password)
+    user.end_sessions()
+    db.session.flush()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current_password):
+        raise RuleViolation("password_incorrect", "the current password is wrong", field="current_password")
+    set_password(user, new_password)
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_password_reset(user: User, by: User, valid_hours: int) -> tuple[PasswordReset, str]:
+    token = secrets.token_urlsafe(32)
+    reset = PasswordReset(
+        token_hash=_token_digest(token),
+        user=user,
+        created_by_id=by.id,
+        expires_at=utcnow() + timedelta(hours=valid_hours),
+    )
+    db.session.add(reset)
+    db.session.flush()
+    return reset, token
+
+
+def find_usable_reset(token: str) -> PasswordReset:
+    reset = db.session.scalar(select(PasswordReset).where(PasswordReset.token_hash == _token_digest(token)))
+    if reset is None:
+        raise NotFound("reset_not_found", "no reset link has this token")
+    if reset.used_at is not None:
+        raise Gone("reset_used", "the reset link was used already")
+    if reset.expires_at <= utcnow():
+        raise Gone("reset_expired", "the reset link has expired")
+    return reset
+
+
+def consume_password_reset(token: str, new_password: str) -> User:
+    reset = find_usable_reset(token)
+    # Claim the link with a conditional update: two tabs can't both use it.
+    claimed = db.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        raise Gone("reset_used", "the reset link was used already")
+    set_password(reset.user, new_password)
+    return reset.user
+
+
+# Approval and deactivation --------------------------------------------------
+
+def approve_user(user: User) -> User:
+    if user.status != UserStatus.PENDING:
+        raise Conflict("not_pending", "only a pending registration can be approved")
+    user.status = UserStatus.ACTIVE
+    db.session.flush()
+    return user
+
+
+def reject_user(user: User) -> User:
+    if user.status != UserStatus.PENDING:
+        raise Conflict("not_pending", "only a pending registration can be rejected")
+    user.status = UserStatus.REJECTED
+    user.end_sessions()
+    db.session.flush()
+    return user
+
+
+def deactivate_user(user: User) -> User:
+    user.status = UserStatus.DEACTIVATED
+    user.end_sessions()
+    db.session.flush()
+    return user
+
+
+def reactivate_user(user: User) -> User:
+    if user.status != UserStatus.DEACTIVATED:
+        raise Conflict("not_deactivated", "only a deactivated account can be reactivated")
+    user.status = UserStatus.ACTIVE
+    db.session.flush()
+    return user
+
+
+def update_profile(user: User, **changes) -> User:
+    for key, value in changes.items():
+        setattr(user, key, value)
+    db.session.flush()
+    return user

@@ -1,0 +1,37 @@
+"""Page pagination and whitelisted sorting for every list endpoint."""
+
+from marshmallow import Schema, fields, validate
+from sqlalchemy import Select
+
+from app.extensions import db
+
+
+def sort_field(*keys: str, default: str):
+    """A ``sort`` query field accepting ``key`` or ``-key`` for each allowed key."""
+    choices = [k for key in keys for k in (key, f"-{key}")]
+    return fields.String(load_default=default, validate=validate.OneOf(choices))
+
+
+def apply_sort(stmt: Select, sort: str, columns: dict, tiebreak) -> Select:
+    """Order by the requested column, then by ``tiebreak`` so pages never overlap."""
+    descending = sort.startswith("-")
+    column = columns[sort.lstrip("-")]
+    return stmt.order_by(column.desc() if descending else column.asc(), tiebreak)
+
+
+def paginate(stmt: Select, pagination_parameters) -> list:
+    """Run ``stmt`` for the requested page and record the total for X-Pagination."""
+    page = db.paginate(
+        stmt,
+        page=pagination_parameters.page,
+        per_page=pagination_parameters.page_size,
+        error_out=False,
+        count=True,
+    )
+    pagination_parameters.item_count = page.total
+    return page.items
+
+
+class ListQuerySchema(Schema):
+    include_inactive = fields.Boolean(load_default=False)
+

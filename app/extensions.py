@@ -1,0 +1,24 @@
+"""Extensions are created here without an app; create_app binds them."""
+
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+
+from app.core.models import Base
+from app.errors import ErrorShapeMixin
+
+
+class PatrolApi(ErrorShapeMixin, Api):
+    """flask-smorest's Api with our one JSON error shape."""
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate(render_as_batch=True, compare_type=True)
+api = PatrolApi()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address)

@@ -1,0 +1,246 @@
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload, undefer
+
+from app.accounts.models import MANAGER_ROLES, STAFF_ROLES, Role
+from app.core.access import get_in_scope_or_404, require
+from app.core.pagination import apply_sort, paginate
+from app.errors import NotFound
+from app.extensions import db
+from app.orgs import services
+from app.orgs.models import Area, Team, TeamMembership, Unit
+from app.orgs.schemas import (
+    AreaCreateSchema,
+    AreaQuerySchema,
+    AreaSchema,
+    AreaUpdateSchema,
+    TeamCreateSchema,
+    TeamMemberSchema,
+    TeamMemberUpdateSchema,
+    TeamQuerySchema,
+    TeamSchema,
+    TeamUpdateSchema,
+    UnitCreateSchema,
+    UnitQuerySchema,
+    UnitSchema,
+    UnitUpdateSchema,
+)
+
+blp = Blueprint("orgs", __name__, url_prefix="/api/v1", description="Units, teams and patrol areas.")
+
+ADMIN = (Role.ADMIN,)
+ACTIVATION = "<any(activate,deactivate):action>"
+
+
+def _scoped(stmt, model, query):
+    """Keep rows of ``model`` (joined to its Unit) in my scope, active ones unless asked."""
+    stmt = stmt.where(services.in_subtrees(Unit.path, current_user.unit_paths()))
+    if not query["include_inactive"]:
+        stmt = stmt.where(model.is_active.is_(True))
+    return stmt
+
+
+def _unit_for_write(unit_id: int) -> Unit:
+    unit = get_in_scope_or_404(Unit, unit_id, current_user)
+    require(current_user.has_role_over(unit, ADMIN))
+    return unit
+
+
+@blp.route("/units")
+class Units(MethodView):
+    @blp.arguments(UnitQuerySchema, location="query")
+    @blp.response(200, UnitSchema(many=True))
+    @blp.paginate()
+    def get(self, query, pagination_parameters):
+        """List the units in my scope."""
+        stmt = _scoped(select(Unit), Unit, query)
+        if "kind" in query:
+            stmt = stmt.where(Unit.kind == query["kind"])
+        if "parent_id" in query:
+            stmt = stmt.where(Unit.parent_id == query["parent_id"])
+        columns = {"name": Unit.name, "created_at": Unit.created_at}
+        return paginate(apply_sort(stmt, query["sort"], columns, Unit.id), pagination_parameters)
+
+    @blp.arguments(UnitCreateSchema)
+    @blp.response(201, UnitSchema)
+    def post(self, data):
+        """Create a street or community under a unit I administer.
+
+        Districts, the roots, are made with `flask create-admin`.
+        """
+        parent = _unit_for_write(data["parent_id"])
+        unit = services.create_unit(data["name"], data["kind"], parent)
+        db.session.commit()
+        return unit
+
+
+@blp.route("/units/<int:unit_id>")
+class UnitById(MethodView):
+    @blp.response(200, UnitSchema)
+    def get(self, unit_id):
+        """Get one unit."""
+        return get_in_scope_or_404(Unit, unit_id, current_user)
+
+    @blp.arguments(UnitUpdateSchema)
+    @blp.response(200, UnitSchema)
+    def patch(self, data, unit_id):
+        """Rename a unit."""
+        unit = services.update_row(_unit_for_write(unit_id), **data)
+        db.session.commit()
+        return unit
+
+
+@blp.route(f"/units/<int:unit_id>/{ACTIVATION}")
+class UnitActivation(MethodView):
+    @blp.response(200, UnitSchema)
+    def post(self, unit_id, action):
+        """Deactivate or reactivate a unit."""
+        unit = services.set_active(_unit_for_write(unit_id), action == "activate")
+        db.session.commit()
+        return unit
+
+
+def _team_query():
+    return select(Team).options(undefer(Team.member_count))
+
+
+def _team_for_write(team_id: int) -> Team:
+    team = get_in_scope_or_404(Team, team_id, current_user)
+    require(current_user.has_role_over(team.unit, ADMIN))
+    return team
+
+
+@blp.route("/teams")
+class Teams(MethodView):
+    @blp.arguments(TeamQuerySchema, location="query")
+    @blp.response(200, TeamSchema(many=True))
+    @blp.paginate()
+    def get(self, query, pagination_parameters):
+        """List the teams in my scope."""
+        stmt = _scoped(_team_query().join(Team.unit), Team, query)
+        if "unit_id" in query:
+            stmt = stmt.where(Team.unit_id == query["unit_id"])
+        columns = {"name": Team.name, "created_at": Team.created_at}
+        return paginate(apply_sort(stmt, query["sort"], columns, Team.id), pagination_parameters)
+
+    @blp.arguments(TeamCreateSchema)
+    @blp.response(201, TeamSchema)
+    def post(self, data):
+        """Create a team in a unit I administer."""
+        team = services.create_team(data["name"], _unit_for_write(data["unit_id"]))
+        db.session.commit()
+        return team
+
+
+@blp.route("/teams/<int:team_id>")
+class TeamById(MethodView):
+    @blp.response(200, TeamSchema)
+    def get(self, team_id):
+        """Get one team."""
+        return get_in_scope_or_404(Team, team_id, current_user)
+
+    @blp.arguments(TeamUpdateSchema)
+    @blp.response(200, TeamSchema)
+    def patch(self, data, team_id):
+        """Rename a team."""
+        team = services.update_row(_team_for_write(team_id), **data)
+        db.session.commit()
+        return team
+
+
+@blp.route(f"/teams/<int:team_id>/{ACTIVATION}")
+class TeamActivation(MethodView):
+    @blp.response(200, TeamSchema)
+    def post(self, team_id, action):
+        """Deactivate or reactivate a team."""
+        team = services.set_active(_team_for_write(team_id), action == "activate")
+        db.session.commit()
+        return team
+
+
+@blp.route("/teams/<int:team_id>/members")
+class TeamMembers(MethodView):
+    @blp.response(200, TeamMemberSchema(many=True))
+    def get(self, team_id):
+        """The team roster, with phone numbers: for staff over the team and its leaders."""
+        team = get_in_scope_or_404(Team, team_id, current_user)
+        require(current_user.has_role_over(team.unit, STAFF_ROLES) or current_user.is_leader_of(team))
+        stmt = (
+            select(TeamMembership)
+            .where(TeamMembership.team_id == team.id)
+            .options(selectinload(TeamMembership.user))
+            .order_by(TeamMembership.is_leader.desc(), TeamMembership.joined_at)
+        )
+        return db.session.scalars(stmt).all()
+
+
+@blp.route("/teams/<int:team_id>/members/<int:user_id>")
+class TeamMemberById(MethodView):
+    @blp.arguments(TeamMemberUpdateSchema)
+    @blp.response(200, TeamMemberSchema)
+    def patch(self, data, team_id, user_id):
+        """Make a member a team leader, or not."""
+        team = get_in_scope_or_404(Team, team_id, current_user)
+        require(current_user.has_role_over(team.unit, MANAGER_ROLES))
+        membership = services.team_membership_or_none(team, user_id)
+        if membership is None:
+            raise NotFound("not_found", "no such member in this team")
+        services.update_row(membership, **data)
+        db.session.commit()
+        return membership
+
+
+def _area_for_write(area_id: int) -> Area:
+    area = get_in_scope_or_404(Area, area_id, current_user)
+    require(current_user.has_role_over(area.unit, ADMIN))
+    return area
+
+
+@blp.route("/areas")
+class Areas(MethodView):
+    @blp.arguments(AreaQuerySchema, location="query")
+    @blp.response(200, AreaSchema(many=True))
+    @blp.paginate()
+    def get(self, query, pagination_parameters):
+        """List the patrol areas in my scope."""
+        stmt = _scoped(select(Area).join(Area.unit), Area, query)
+        if "unit_id" in query:
+            stmt = stmt.where(Area.unit_id == query["unit_id"])
+        columns = {"name": Area.name, "created_at": Area.created_at}
+        return paginate(apply_sort(stmt, query["sort"], columns, Area.id), pagination_parameters)
+
+    @blp.arguments(AreaCreateSchema)
+    @blp.response(201, AreaSchema)
+    def post(self, data):
+        """Create a patrol area from a GeoJSON polygon."""
+        area = services.create_area(data["name"], _unit_for_write(data["unit_id"]), data["geometry"])
+        db.session.commit()
+        return area
+
+
+@blp.route("/areas/<int:area_id>")
+class AreaById(MethodView):
+    @blp.response(200, AreaSchema)
+    def get(self, area_id):
+        """Get one patrol area."""
+        return get_in_scope_or_404(Area, area_id, current_user)
+
+    @blp.arguments(AreaUpdateSchema)
+    @blp.response(200, AreaSchema)
+    def patch(self, data, area_id):
+        """Rename an area or redraw its polygon."""
+        area = services.update_row(_area_for_write(area_id), **data)
+        db.session.commit()
+        return area
+
+
+@blp.route(f"/areas/<int:area_id>/{ACTIVATION}")
+class AreaActivation(MethodView):
+    @blp.response(200, AreaSchema)
+    def post(self, area_id, action):
+        """Deactivate or reactivate an area."""
+        area = services.set_active(_area_for_write(area_id), action == "activate")
+        db.session.commit()
+        return area

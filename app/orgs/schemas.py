@@ -1,0 +1,111 @@
+from marshmallow import Schema, ValidationError, fields, validate
+
+from app.core.pagination import ListQuerySchema, sort_field
+from app.core.schemas import TrimmedString
+from app.orgs.geometry import GeometryProblem, normalize_area_geometry
+from app.orgs.models import UnitKind
+
+NAME = validate.Length(min=1, max=80)
+
+
+class GeometryField(fields.Raw):
+    """A GeoJSON Polygon/MultiPolygon, checked and normalised with shapely."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return normalize_area_geometry(value)
+        except GeometryProblem as exc:
+            raise ValidationError(f"geometry_invalid: {exc}") from exc
+
+
+class UnitRefSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    kind = fields.Enum(UnitKind, by_value=True, dump_only=True)
+
+
+class UnitSchema(UnitRefSchema):
+    parent_id = fields.Integer(dump_only=True, allow_none=True)
+    is_active = fields.Boolean(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class UnitCreateSchema(Schema):
+    name = TrimmedString(required=True, validate=NAME)
+    kind = fields.Enum(UnitKind, by_value=True, required=True)
+    parent_id = fields.Integer(required=True)
+
+
+class UnitUpdateSchema(Schema):
+    name = TrimmedString(required=True, validate=NAME)
+
+
+class UnitQuerySchema(ListQuerySchema):
+    kind = fields.Enum(UnitKind, by_value=True)
+    parent_id = fields.Integer()
+    sort = sort_field("name", "created_at", default="name")
+
+
+class TeamSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    unit = fields.Nested(UnitRefSchema, dump_only=True)
+    is_active = fields.Boolean(dump_only=True)
+    member_count = fields.Integer(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class TeamCreateSchema(Schema):
+    name = TrimmedString(required=True, validate=NAME)
+    unit_id = fields.Integer(required=True)
+
+
+class TeamUpdateSchema(Schema):
+    name = TrimmedString(required=True, validate=NAME)
+
+
+class TeamQuerySchema(ListQuerySchema):
+    unit_id = fields.Integer()
+    sort = sort_field("name", "created_at", default="name")
+
+
+class RosterUserSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    display_name = fields.String(dump_only=True)
+    phone = fields.String(dump_only=True)
+    status = fields.String(dump_only=True)
+
+
+class TeamMemberSchema(Schema):
+    user = fields.Nested(RosterUserSchema, dump_only=True)
+    is_leader = fields.Boolean(dump_only=True)
+    joined_at = fields.DateTime(dump_only=True)
+
+
+class TeamMemberUpdateSchema(Schema):
+    is_leader = fields.Boolean(required=True)
+
+
+class AreaSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    unit = fields.Nested(UnitRefSchema, dump_only=True)
+    geometry = fields.Raw(dump_only=True)
+    is_active = fields.Boolean(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class AreaCreateSchema(Schema):
+    name = TrimmedString(required=True, validate=NAME)
+    unit_id = fields.Integer(required=True)
+    geometry = GeometryField(required=True)
+
+
+class AreaUpdateSchema(Schema):
+    name = TrimmedString(validate=NAME)
+    geometry = GeometryField()
+
+
+class AreaQuerySchema(ListQuerySchema):
+    unit_id = fields.Integer()
+    sort = sort_field("name", "created_at", default="name")

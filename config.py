@@ -1,0 +1,74 @@
+"""Safe defaults. Deployments override any of them through the environment.
+
+Every key here can be set as ``FLASK_<KEY>`` (values are parsed as JSON, so
+``FLASK_LOGIN_LIMIT_PER_IP='"100 per minute"'`` or ``FLASK_WTF_CSRF_ENABLED=false``).
+The conventional names in ``ENV_ALIASES`` are honoured too, because hosting
+platforms hand them out under those names.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+# environment variable -> config key
+ENV_ALIASES = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "REDIS_URL": "REDIS_URL",
+    "SECRET_KEY": "SECRET_KEY",
+    "UPLOAD_FOLDER": "UPLOAD_FOLDER",
+}
+
+
+class Config:
+    # None means: create_app generates one and keeps it in the instance folder.
+    SECRET_KEY = None
+
+    # A relative SQLite path is resolved inside the instance folder.
+    SQLALCHEMY_DATABASE_URI = "sqlite:///pingan.sqlite"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = None
+    UPLOAD_FOLDER = None  # defaults to <instance>/uploads
+
+    FRONTEND_DIST = str(ROOT / "frontend" / "dist")
+    # Absolute base for links we hand out (invites, resets); None = the request's host.
+    PUBLIC_BASE_URL = None
+    # Number of proxies in front of gunicorn whose X-Forwarded-* headers we trust.
+    PROXY_COUNT = 0
+
+    MAX_CONTENT_LENGTH = 1 * 1024 * 1024
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # False still marks the cookie Secure whenever the request came over HTTPS.
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    WTF_CSRF_HEADERS = ["X-CSRFToken", "X-CSRF-Token"]
+
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STORAGE_URI = None  # None: Redis when REDIS_URL is set, else memory
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 5 minutes"
+    LOGIN_LIMIT_PER_IP = "30 per 5 minutes"
+    REGISTER_LIMIT_PER_IP = "20 per hour"
+    TOKEN_LIMIT_PER_IP = "30 per hour"
+
+    # argon2id, the RFC 9106 "second recommended option" (64 MiB, 3 passes).
+    PASSWORD_HASH_TIME_COST = 3
+    PASSWORD_HASH_MEMORY_KIB = 65536
+    PASSWORD_HASH_PARALLELISM = 2
+    PASSWORD_MIN_LENGTH = 8
+
+    INVITE_DEFAULT_HOURS = 72
+    PASSWORD_RESET_HOURS = 24
+
+    API_TITLE = "Ping'an Patrol API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    # Served from the swagger-ui-bundle package, so the docs work without a CDN.
+    OPENAPI_SWAGGER_UI_URL = "/api/v1/docs/assets/"
+    PAGINATION_PAGE_SIZE = 20
