@@ -47,7 +47,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     WTF_CSRF_HEADERS = ["X-CSRFToken", "X-CSRF-Token"]
 
-    RATELIMIT_HEADERS_ENABLED = True
+    # Only 429 answers carry Retry-After (set by our error handler), not every response.
+    RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_STORAGE_URI = None  # None: Redis when REDIS_URL is set, else memory
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 5 minutes"
     LOGIN_LIMIT_PER_IP = "30 per 5 minutes"

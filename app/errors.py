@@ -8,6 +8,9 @@
 subclasses, which know nothing about HTTP beyond their status.
 """
 
+import math
+import time
+
 from flask import Flask
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -93,9 +96,17 @@ class ErrorShapeMixin:
         elif status == 400 and "json" in payload.get("errors", {}):
             # webargs reports an unparseable body as a 400 with a json error
             payload["error"] = "malformed_json"
-        if status == 429 and error.description:
+        if status == 429:
             payload["message"] = f"rate limit exceeded: {error.description}"
+            headers = {**headers, "Retry-After": str(_seconds_until_limit_resets())}
         return payload, status, headers
+
+
+def _seconds_until_limit_resets() -> int:
+    from app.extensions import limiter
+
+    current = limiter.current_limit
+    return max(1, math.ceil(current.reset_at - time.time())) if current else 60
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -1,0 +1,260 @@
+import { useState } from 'preact/hooks';
+import { api, ApiError, type InvitePreview } from '../api';
+import { fmtTime, t } from '../i18n';
+import { Link, navigate } from '../router';
+import { login, logout, register, sessionStore } from '../session';
+import { useStore } from '../store';
+import { ErrorBox, Field, Loading, noErrors, Notice, Page, SubmitButton, toFormErrors, useAsync, type FormErrors } from '../ui';
+
+export const cleanPhone = (v: string) => v.replace(/[\s-]/g, '');
+const PHONE_RE = /^(\+?86)?1[3-9]\d{9}$/;
+
+/** Client-side checks mirror the server's, with the same translated texts. */
+export function checkPassword(pw: string): string | undefined {
+  if (!pw) return t('fe.required');
+  if (pw.length < 8) return t('fe.password_too_short');
+  return undefined;
+}
+
+function safeNext(): string {
+  const next = new URLSearchParams(location.search).get('next');
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+export function Login() {
+  const [phone, setPhone] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const fields: Record<string, string> = {};
+    if (!cleanPhone(phone)) fields.phone = t('fe.required');
+    if (!password) fields.password = t('fe.required');
+    if (Object.keys(fields).length) return setErrors({ general: null, fields });
+    setBusy(true);
+    setErrors(noErrors);
+    try {
+      await login(cleanPhone(phone), password);
+      navigate(safeNext(), true);
+    } catch (err) {
+      setErrors(toFormErrors(err, ['phone', 'password']));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Page title={t('login.title')} testid="login-page">
+      <form class="card form" onSubmit={submit} noValidate>
+        <ErrorBox error={errors.general} />
+        <Field
+          label={t('field.phone')}
+          type="tel"
+          inputMode="tel"
+          autoComplete="username"
+          value={phone}
+          onValue={setPhone}
+          error={errors.fields.phone}
+          testid="login-phone"
+        />
+        <Field
+          label={t('field.password')}
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onValue={setPassword}
+          error={errors.fields.password}
+          testid="login-password"
+        />
+        <SubmitButton label={t('login.submit')} busyLabel={t('login.busy')} busy={busy} testid="login-submit" />
+      </form>
+      <p class="muted center">{t('login.noAccount')}</p>
+    </Page>
+  );
+}
+
+const JOIN_FIELDS = ['phone', 'display_name', 'password'];
+
+export function Join({ token }: { token: string }) {
+  const session = useStore(sessionStore);
+  const invite = useAsync(() => api.get<InvitePreview>(`/invites/by-token/${encodeURIComponent(token)}`), [token]);
+  const [phone, setPhone] = useState('');
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const [replacing, setReplacing] = useState(false);
+
+  if (invite.loading && !invite.data) return <Loading />;
+  if (invite.error && !invite.data) {
+    const gone = invite.error instanceof ApiError && ['invite_not_found', 'invite_expired', 'invite_used_up', 'invite_revoked'].includes(invite.error.error);
+    return (
+      <Page title={gone ? t('join.invalidTitle') : t('join.title')} testid="join-invalid">
+        <ErrorBox error={invite.error} testid="invite-error" onRetry={gone ? undefined : invite.reload} />
+        {gone && <p>{t('join.askNew')}</p>}
+        <p>
+          <Link href="/login" class="btn btn-secondary btn-block">
+            {t('join.haveAccount')}
+          </Link>
+        </p>
+      </Page>
+    );
+  }
+  const inv = invite.data!;
+  const me = session.me;
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const fields: Record<string, string> = {};
+    const p = cleanPhone(phone);
+    if (!p) fields.phone = t('fe.required');
+    else if (!PHONE_RE.test(p)) fields.phone = t('fe.phone_invalid');
+    if (!name.trim()) fields.display_name = t('fe.required');
+    const pwErr = checkPassword(password);
+    if (pwErr) fields.password = pwErr;
+    if (Object.keys(fields).length) return setErrors({ general: t('err.validation_failed'), fields });
+    setBusy(true);
+    setErrors(noErrors);
+    try {
+      if (me) await logout();
+      await register({ invite_token: token, phone: p, display_name: name.trim(), password });
+      navigate('/', true);
+    } catch (err) {
+      setErrors(toFormErrors(err, JOIN_FIELDS, { phone_taken: 'phone' }));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Page title={t('join.title')} testid="join-page">
+      <div class="card invite-card" data-testid="invite-summary">
+        <p class="invite-headline">{t('join.invited', { team: inv.team.name, unit: inv.unit.name })}</p>
+        <p class="muted">{t('join.expires', { time: fmtTime(inv.expires_at) })}</p>
+        <p>{inv.auto_approve ? t('join.autoApprove') : t('join.needsApproval')}</p>
+      </div>
+      {me && !replacing ? (
+        <div class="card">
+          <p>{t('join.signedInAs', { name: me.display_name })}</p>
+          <div class="btn-col">
+            <Link href="/" class="btn btn-primary btn-block">
+              {t('nav.home')}
+            </Link>
+            <button type="button" class="btn btn-secondary btn-block" onClick={() => setReplacing(true)}>
+              {t('join.signOutFirst')}
+            </button>
+          </div>
+        </div>
+      ) : (
+        <form class="card form" onSubmit={submit} noValidate>
+          <ErrorBox error={errors.general} />
+          <Field
+            label={t('field.phone')}
+            hint={t('field.phoneHint')}
+            type="tel"
+            inputMode="tel"
+            autoComplete="tel"
+            value={phone}
+            onValue={setPhone}
+            error={errors.fields.phone}
+            testid="join-phone"
+          />
+          <Field
+            label={t('field.displayName')}
+            hint={t('field.displayNameHint')}
+            autoComplete="name"
+            maxLength={80}
+            value={name}
+            onValue={setName}
+            error={errors.fields.display_name}
+            testid="join-name"
+          />
+          <Field
+            label={t('field.password')}
+            hint={t('field.passwordHint')}
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onValue={setPassword}
+            error={errors.fields.password}
+            testid="join-password"
+          />
+          <SubmitButton label={t('join.submit')} busyLabel={t('join.busy')} busy={busy} testid="join-submit" />
+        </form>
+      )}
+      {!me && (
+        <p class="center">
+          <Link href="/login">{t('join.haveAccount')}</Link>
+        </p>
+      )}
+    </Page>
+  );
+}
+
+export function Reset({ token }: { token: string }) {
+  const info = useAsync(
+    () => api.get<{ display_name: string; expires_at: string }>(`/password-resets/${encodeURIComponent(token)}`),
+    [token],
+  );
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(false);
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+
+  if (info.loading && !info.data) return <Loading />;
+  if (info.error && !info.data) {
+    const gone = info.error instanceof ApiError && info.error.error.startsWith('reset_');
+    return (
+      <Page title={gone ? t('reset.invalidTitle') : t('reset.title')} testid="reset-invalid">
+        <ErrorBox error={info.error} testid="reset-error" onRetry={gone ? undefined : info.reload} />
+        {gone && <p>{t('reset.askNew')}</p>}
+      </Page>
+    );
+  }
+  if (done)
+    return (
+      <Page title={t('reset.title')} testid="reset-done">
+        <Notice>{t('reset.done')}</Notice>
+        <Link href="/login" class="btn btn-primary btn-block" data-testid="reset-to-login">
+          {t('reset.toLogin')}
+        </Link>
+      </Page>
+    );
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const pwErr = checkPassword(password);
+    if (pwErr) return setErrors({ general: null, fields: { new_password: pwErr } });
+    setBusy(true);
+    setErrors(noErrors);
+    try {
+      await api.post(`/password-resets/${encodeURIComponent(token)}`, { new_password: password });
+      setDone(true);
+    } catch (err) {
+      setErrors(toFormErrors(err, ['new_password']));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Page title={t('reset.title')} testid="reset-page">
+      <form class="card form" onSubmit={submit} noValidate>
+        <p class="invite-headline">{t('reset.for', { name: info.data!.display_name })}</p>
+        <p class="muted">{t('reset.expires', { time: fmtTime(info.data!.expires_at) })}</p>
+        <ErrorBox error={errors.general} />
+        <Field
+          label={t('field.newPassword')}
+          hint={t('field.passwordHint')}
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onValue={setPassword}
+          error={errors.fields.new_password}
+          testid="reset-password"
+        />
+        <SubmitButton label={t('reset.submit')} busyLabel={t('common.saving')} busy={busy} testid="reset-submit" />
+      </form>
+    </Page>
+  );
+}
