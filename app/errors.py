@@ -89,7 +89,10 @@ class ErrorShapeMixin:
         payload, status, headers = super().handle_http_exception(error)
         data = getattr(error, "data", None) or {}
         payload["error"] = data.get("error") or ERROR_IDS.get(status, "error")
-        if "message" not in payload and status != 500:
+        if status >= 500:
+            # Flask has logged the exception; its details stay out of the response.
+            payload["message"] = "internal error"
+        elif "message" not in payload:
             payload["message"] = error.description
         if isinstance(error, CSRFError):
             payload["error"] = "csrf_failed"

@@ -16,7 +16,8 @@ class PatrolApi(ErrorShapeMixin, Api):
     """flask-smorest's Api with our one JSON error shape."""
 
 
-db = SQLAlchemy(model_class=Base)
+# Views serialise what they just committed; expiring it would reload every row.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate(render_as_batch=True, compare_type=True)
 api = PatrolApi()
 login_manager = LoginManager()

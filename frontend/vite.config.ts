@@ -16,7 +16,9 @@ export default defineConfig({
       registerType: 'autoUpdate',
       scope: '/',
       base: '/',
-      includeAssets: ['favicon.svg', 'apple-touch-icon.png'],
+      // globPatterns below already precache the icons.
+      includeAssets: [],
+      includeManifestIcons: false,
       manifest: {
         name: "平安巡防 Ping'an Patrol",
         short_name: '平安巡防',
@@ -29,17 +31,20 @@ export default defineConfig({
         theme_color: THEME,
         background_color: '#ffffff',
         icons: [
-          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
-          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
-          { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: '/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: '/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
       },
       injectManifest: {
-        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        globPatterns: ['**/*.{js,css,html,svg,png}'],
       },
       devOptions: { enabled: false },
     }),
   ],
+  // Flask serves only top-level files of dist/ (/<name>), so the icons are
+  // emitted at the root: /icon-192.png, /favicon.svg, /apple-touch-icon.png.
+  publicDir: 'public/icons',
   build: {
     outDir: 'dist',
     assetsDir: 'assets',

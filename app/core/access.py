@@ -13,7 +13,7 @@ from flask_smorest import abort
 from app.extensions import db
 
 API_PREFIX = "/api/"
-OPEN_BLUEPRINTS = {"api-docs"}
+OPEN_BLUEPRINTS = {"api-docs", "web"}
 
 
 def public(view):

@@ -116,7 +116,7 @@ export function fieldErrorText(msg: string): string {
   const m = /^([a-z][a-z0-9_]*)(?::\s*(.*))?$/s.exec(msg);
   if (m) {
     const key = ('fe.' + m[1]) as MsgKey;
-    if (isMsgKey(key)) return m[2] ? `${t(key)}: ${m[2]}` : t(key);
+    if (isMsgKey(key)) return m[2] ? t(key) + t('fmt.colon') + m[2] : t(key);
   }
   if (msg === 'Missing data for required field.' || msg === 'Field may not be null.') return t('fe.required');
   const len = /^Length must be between (\d+) and (\d+)\.$/.exec(msg);

@@ -1,4 +1,4 @@
-import type { ComponentChildren, JSX } from 'preact';
+import type { AnchorHTMLAttributes, ComponentChildren } from 'preact';
 import { createStore, useStore } from './store';
 
 export const pathStore = createStore<string>(location.pathname);
@@ -41,7 +41,7 @@ export function match(pattern: string, path: string): Record<string, string> | n
   return params;
 }
 
-type LinkProps = JSX.HTMLAttributes<HTMLAnchorElement> & { href: string; children?: ComponentChildren };
+type LinkProps = AnchorHTMLAttributes & { href: string; children?: ComponentChildren };
 
 export function Link({ href, onClick, ...rest }: LinkProps) {
   return (

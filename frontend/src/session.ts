@@ -84,11 +84,13 @@ export async function register(body: {
 export async function logout(): Promise<void> {
   try {
     await api.post('/auth/logout');
-  } finally {
-    setMe(null);
-    clearCsrf();
-    refreshCsrf().catch(() => undefined);
+  } catch (e) {
+    // Offline: keep the session, the server would still know us.
+    if (e instanceof ApiError && e.network) throw e;
   }
+  setMe(null);
+  clearCsrf();
+  refreshCsrf().catch(() => undefined);
 }
 
 export async function changeLocale(locale: Locale): Promise<void> {

@@ -1,4 +1,4 @@
-import type { ComponentChildren, ComponentType, JSX } from 'preact';
+import type { ButtonHTMLAttributes, ComponentChildren, ComponentType } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, errorText, fieldErrorText, offlineStore, type Pagination, api } from './api';
 import { t, useLocale } from './i18n';
@@ -73,13 +73,19 @@ function useId(prefix: string): string {
   return ref.current;
 }
 
-interface FieldProps extends Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'label' | 'onInput' | 'value'> {
+interface FieldProps {
   label: string;
   value: string;
   onValue: (v: string) => void;
   hint?: string;
   error?: string;
   testid?: string;
+  type?: 'text' | 'tel' | 'password' | 'number';
+  autoComplete?: string;
+  inputMode?: 'text' | 'tel' | 'numeric';
+  maxLength?: number;
+  min?: number;
+  max?: number;
 }
 
 export function Field({ label, value, onValue, hint, error, testid, type, ...rest }: FieldProps) {
@@ -98,7 +104,7 @@ export function Field({ label, value, onValue, hint, error, testid, type, ...res
       <div class={isPassword ? 'pw-wrap' : undefined}>
         <input
           id={id}
-          type={isPassword && show ? 'text' : type ?? 'text'}
+          type={(isPassword && show ? 'text' : type ?? 'text') as 'text'}
           value={value}
           onInput={(e) => onValue((e.target as HTMLInputElement).value)}
           aria-invalid={error ? true : undefined}
@@ -215,7 +221,7 @@ export function SubmitButton(props: {
 
 /** A button for an online action; disabled while offline. */
 export function ActionButton(
-  props: JSX.ButtonHTMLAttributes<HTMLButtonElement> & { testid?: string; busy?: boolean },
+  props: ButtonHTMLAttributes & { testid?: string; busy?: boolean },
 ) {
   const offline = useStore(offlineStore);
   const { testid, busy, disabled, children, ...rest } = props;

@@ -105,14 +105,13 @@ export function Home() {
 
 function SignOutButton() {
   return (
-    <button
-      type="button"
+    <ActionButton
       class="btn btn-secondary btn-block"
-      data-testid="signout"
-      onClick={() => logout().finally(() => navigate('/login', true))}
+      testid="signout"
+      onClick={() => logout().then(() => navigate('/login', true), () => undefined)}
     >
       {t('settings.signOut')}
-    </button>
+    </ActionButton>
   );
 }
 
@@ -145,8 +144,11 @@ export function Pending() {
         <p class="lead">{t('pending.body', { name: me.display_name })}</p>
         {me.teams.length > 0 && (
           <p>
-            {t('pending.teams')}：
-            <strong data-testid="pending-team">{me.teams.map((tm) => `${tm.name}（${tm.unit.name}）`).join('、')}</strong>
+            {t('pending.teams')}
+            {t('fmt.colon')}
+            <strong data-testid="pending-team">
+              {me.teams.map((tm) => t('fmt.teamUnit', { team: tm.name, unit: tm.unit.name })).join(t('fmt.listSep'))}
+            </strong>
           </p>
         )}
       </div>

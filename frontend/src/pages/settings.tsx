@@ -1,0 +1,114 @@
+import { useState } from 'preact/hooks';
+import { api } from '../api';
+import { t, useLocale, type Locale } from '../i18n';
+import { navigate } from '../router';
+import { changeLocale, logout, sessionStore } from '../session';
+import { useStore } from '../store';
+import { ActionButton, ErrorBox, Field, noErrors, Notice, Page, SubmitButton, toFormErrors, type FormErrors } from '../ui';
+import { checkPassword } from './auth';
+
+const LANGS: { value: Locale; label: string }[] = [
+  { value: 'zh-CN', label: '中文' },
+  { value: 'en', label: 'English' },
+];
+
+export function Settings() {
+  const locale = useLocale();
+  const { me } = useStore(sessionStore);
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(false);
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+
+  const changePassword = async (e: Event) => {
+    e.preventDefault();
+    setDone(false);
+    const fields: Record<string, string> = {};
+    if (!current) fields.current_password = t('fe.required');
+    const pwErr = checkPassword(next);
+    if (pwErr) fields.new_password = pwErr;
+    if (Object.keys(fields).length) return setErrors({ general: null, fields });
+    setBusy(true);
+    setErrors(noErrors);
+    try {
+      await api.post('/me/password', { current_password: current, new_password: next });
+      setCurrent('');
+      setNext('');
+      setDone(true);
+    } catch (err) {
+      setErrors(toFormErrors(err, ['current_password', 'new_password'], { password_incorrect: 'current_password' }));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Page title={t('settings.title')} back="/" testid="settings-page">
+      <section class="card" aria-labelledby="lang-h">
+        <h2 id="lang-h">{t('settings.language')}</h2>
+        <div class="segmented" role="group" aria-labelledby="lang-h">
+          {LANGS.map((l) => (
+            <button
+              key={l.value}
+              type="button"
+              lang={l.value}
+              class={'seg' + (locale === l.value ? ' seg-on' : '')}
+              aria-pressed={locale === l.value}
+              data-testid={l.value === 'en' ? 'lang-en' : 'lang-zh'}
+              onClick={() => changeLocale(l.value)}
+            >
+              {l.label}
+            </button>
+          ))}
+        </div>
+      </section>
+
+      {me && (
+        <section class="card" aria-labelledby="acct-h">
+          <h2 id="acct-h">{t('settings.account')}</h2>
+          <p data-testid="settings-whoami">{t('settings.signedInAs', { name: me.display_name, phone: me.phone })}</p>
+        </section>
+      )}
+
+      <form class="card form" onSubmit={changePassword} noValidate aria-labelledby="pw-h">
+        <h2 id="pw-h">{t('settings.password')}</h2>
+        {done && <Notice testid="password-changed">{t('settings.passwordChanged')}</Notice>}
+        <ErrorBox error={errors.general} />
+        <Field
+          label={t('field.currentPassword')}
+          type="password"
+          autoComplete="current-password"
+          value={current}
+          onValue={setCurrent}
+          error={errors.fields.current_password}
+          testid="settings-current-password"
+        />
+        <Field
+          label={t('field.newPassword')}
+          hint={t('field.passwordHint')}
+          type="password"
+          autoComplete="new-password"
+          value={next}
+          onValue={setNext}
+          error={errors.fields.new_password}
+          testid="settings-new-password"
+        />
+        <SubmitButton
+          label={t('settings.changePassword')}
+          busyLabel={t('common.saving')}
+          busy={busy}
+          testid="settings-password-submit"
+        />
+      </form>
+
+      <ActionButton
+        class="btn btn-danger-outline btn-block"
+        testid="settings-logout"
+        onClick={() => logout().then(() => navigate('/login', true), () => undefined)}
+      >
+        {t('settings.signOut')}
+      </ActionButton>
+    </Page>
+  );
+}

@@ -1,0 +1,144 @@
+"""The conventions every endpoint shares: error shape, auth, CSRF, limits, docs."""
+
+from datetime import datetime
+
+import pytest
+
+from sqlalchemy import func, select
+
+from app.accounts import services as account_services
+from app.extensions import db
+from app.orgs.models import Team
+
+ERROR_KEYS = {"code", "status", "error", "message"}
+
+
+def assert_error(response, status, error):
+    body = response.get_json()
+    assert response.status_code == status, body
+    assert ERROR_KEYS <= body.keys()
+    assert body["code"] == status
+    assert body["error"] == error
+    return body
+
+
+def test_unknown_api_path_answers_json_404(client):
+    assert_error(client.get("/api/v1/no-such-thing"), 404, "not_found")
+
+
+def test_wrong_method_answers_json_405(client_as, staff):
+    assert_error(client_as(staff.member_a1).delete("/api/v1/ping"), 405, "method_not_allowed")
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/v1/me"),
+        ("get", "/api/v1/units"),
+        ("get", "/api/v1/teams"),
+        ("get", "/api/v1/areas"),
+        ("get", "/api/v1/users"),
+        ("get", "/api/v1/invites"),
+        ("post", "/api/v1/teams/1/invites"),
+        ("post", "/api/v1/users/1/approve"),
+        ("get", "/api/v1/teams/1/members"),
+    ],
+)
+def test_protected_endpoints_answer_401_without_a_session(client, method, path):
+    assert_error(getattr(client, method)(path, json={}), 401, "unauthorized")
+
+
+def test_malformed_json_is_a_400(client_as, staff, org):
+    response = client_as(staff.district_admin).post(
+        "/api/v1/teams", data="{not json", content_type="application/json"
+    )
+    assert_error(response, 400, "malformed_json")
+
+
+def team_count(name) -> int:
+    return db.session.scalar(select(func.count()).where(Team.name == name))
+
+
+def test_unknown_field_is_rejected_and_nothing_is_written(client_as, staff, org, in_app):
+    response = client_as(staff.district_admin).post(
+        "/api/v1/teams", json={"name": "新队", "unit_id": org.a1.id, "colour": "red"}
+    )
+    body = assert_error(response, 422, "validation_failed")
+    assert body["errors"]["json"] == {"colour": ["Unknown field."]}
+    with in_app():
+        assert team_count("新队") == 0
+
+
+def test_wrong_type_names_the_field(client_as, staff, org):
+    response = client_as(staff.district_admin).post("/api/v1/teams", json={"name": "新队", "unit_id": "abc"})
+    body = assert_error(response, 422, "validation_failed")
+    assert body["errors"]["json"] == {"unit_id": ["Not a valid integer."]}
+
+
+def test_oversize_body_is_a_413(client_as, staff, org):
+    response = client_as(staff.district_admin).post(
+        "/api/v1/teams", data="x" * (2 * 1024 * 1024), content_type="application/json"
+    )
+    assert_error(response, 413, "payload_too_large")
+
+
+def test_write_without_csrf_token_is_refused(app, staff, org, in_app):
+    client = app.test_client(user=staff.district_admin)
+    client.send_csrf = False
+    response = client.post("/api/v1/teams", json={"name": "无令牌队", "unit_id": org.a1.id})
+    assert_error(response, 400, "csrf_failed")
+    response = client.post(
+        "/api/v1/teams", json={"name": "无令牌队", "unit_id": org.a1.id}, headers={"X-CSRFToken": "forged"}
+    )
+    assert_error(response, 400, "csrf_failed")
+    with in_app():
+        assert team_count("无令牌队") == 0
+
+
+def test_unexpected_failure_answers_json_500(app, client_as, staff, monkeypatch):
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    monkeypatch.setattr(account_services, "update_profile", explode)
+    response = client_as(staff.member_a1).patch("/api/v1/me", json={"display_name": "新名字"})
+    body = assert_error(response, 500, "internal_error")
+    assert "boom" not in str(body)
+
+
+def test_lists_are_paginated_with_a_header(client_as, staff, create_team, org):
+    for number in range(5):
+        create_team(org.a1, f"队{number}")
+    response = client_as(staff.district_admin).get("/api/v1/teams?page=2&page_size=3&sort=name")
+    assert response.status_code == 200
+    assert len(response.get_json()) == 3
+    assert '"total": 8' in response.headers["X-Pagination"]
+
+
+def test_page_size_is_capped(client_as, staff):
+    assert_error(client_as(staff.district_admin).get("/api/v1/teams?page_size=1000"), 422, "validation_failed")
+
+
+def test_timestamps_are_utc_iso8601(client_as, staff):
+    created_at = client_as(staff.member_a1).get("/api/v1/me").get_json()["created_at"]
+    assert datetime.fromisoformat(created_at).utcoffset().total_seconds() == 0
+
+
+def test_openapi_document_describes_the_api(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    assert {"/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/teams/{team_id}/invites"} <= spec["paths"].keys()
+
+
+def test_api_docs_are_browsable_without_a_cdn(client):
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    assert b"/api/v1/docs/assets/swagger-ui-bundle.js" in page.data
+    with client.get("/api/v1/docs/assets/swagger-ui-bundle.js") as script:
+        assert script.status_code == 200
+
+
+def test_responses_carry_security_headers(client):
+    response = client.get("/api/v1/ping")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
