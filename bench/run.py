@@ -327,9 +327,13 @@ def measure_kdf(seconds: float) -> dict:
         return round(rate, 2)
 
     cores = sorted(os.sched_getaffinity(0))
-    one_core = run([str(cores[0])])
-    two_procs = run(["-", "-"])
+    with CpuMeter() as one_meter:
+        one_core = run([str(cores[0])])
+    with CpuMeter() as two_meter:
+        two_procs = run(["-", "-"])
     return {
+        "cpu_1_core": one_meter.result,
+        "cpu_2_procs": two_meter.result,
         "time_cost": Config.PASSWORD_HASH_TIME_COST,
         "memory_kib": Config.PASSWORD_HASH_MEMORY_KIB,
         "parallelism": Config.PASSWORD_HASH_PARALLELISM,
@@ -345,6 +349,90 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu() -> tuple[float, float, float]:
+    """Seconds of CPU since boot: (busy, steal, total), summed over all CPUs."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    user, nice, system, idle, iowait, irq, softirq, steal = fields
+    return ((user + nice + system + irq + softirq) / CLK_TCK, steal / CLK_TCK, sum(fields) / CLK_TCK)
+
+
+def tree_cpu(root_pid: int) -> float:
+    """CPU seconds (user + system) of a process and all its descendants."""
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            text = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2:].split()
+        stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / CLK_TCK)
+    wanted, total, frontier = {root_pid}, 0.0, [root_pid]
+    while frontier:
+        parent = frontier.pop()
+        for pid, (ppid, _) in stats.items():
+            if ppid == parent and pid not in wanted:
+                wanted.add(pid)
+                frontier.append(pid)
+    for pid in wanted:
+        if pid in stats:
+            total += stats[pid][1]
+    return total
+
+
+def own_cpu() -> float:
+    """CPU seconds of this process and its waited-for children (wrk, the KDF probes)."""
+    import resource
+
+    usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    return sum(u.ru_utime + u.ru_stime for u in usage)
+
+
+class CpuMeter:
+    """Where the machine's CPU went during a stretch of time, in % of all cores."""
+
+    def __init__(self, server_pid: int | None = None):
+        self.server_pid = server_pid
+
+    def __enter__(self):
+        self.start = (time.monotonic(), machine_cpu(), own_cpu(),
+                      tree_cpu(self.server_pid) if self.server_pid else 0.0)
+        return self
+
+    def __exit__(self, *exc):
+        wall = time.monotonic() - self.start[0]
+        (busy0, steal0, _), (busy1, steal1, _) = self.start[1], machine_cpu()
+        server = (tree_cpu(self.server_pid) if self.server_pid else 0.0) - self.start[3]
+        own = own_cpu() - self.start[2]
+        capacity = wall * (os.cpu_count() or 1) / 100
+        busy = busy1 - busy0
+        self.result = {
+            "busy_pct": round(busy / capacity, 1),
+            "server_pct": round(server / capacity, 1),
+            "bench_and_wrk_pct": round(own / capacity, 1),
+            "other_pct": round(max(0.0, busy - server - own) / capacity, 1),
+            "steal_pct": round((steal1 - steal0) / capacity, 1),
+        }
+        return False
+
+
+def wait_until_idle(server_pid: int, limit_s: float = 60) -> float:
+    """Wait until gunicorn stops burning CPU (requests orphaned by the last run are done)."""
+    started = time.monotonic()
+    last = tree_cpu(server_pid)
+    while time.monotonic() - started < limit_s:
+        time.sleep(0.3)
+        now = tree_cpu(server_pid)
+        if now - last < 0.3 * 0.1:  # under 10 % of one core
+            break
+        last = now
+    return round(time.monotonic() - started, 1)
 
 
 class Gunicorn:
@@ -597,10 +685,14 @@ def markdown(results: dict) -> str:
         f"- Load: {m['wrk']}; {p['duration_s']:g} s per run after {p['warmup_s']:g} s warm-up; "
         f"≤ 2 wrk threads; /me rotates over {p['me_sessions']} sessions, "
         f"sign-in over {p['login_phones']} phones",
+        f"- Background: load average {' '.join(results['loadavg_before'])} before the run; the last column "
+        f"is CPU (% of all cores) used by gunicorn / by processes that are neither gunicorn, wrk nor this "
+        f"script during each run",
         f"- Commit: {m['git_commit']}{' (+ uncommitted backend changes)' if m['backend_uncommitted_changes'] else ''}",
         "",
-        "| Endpoint | Clients | req/s | p50 ms | p95 ms | p99 ms | non-2xx | socket errors | vs ceiling |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| Endpoint | Clients | req/s | p50 ms | p95 ms | p99 ms | non-2xx | socket errors | vs ceiling "
+        "| CPU server / other % |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     ceiling = {r["clients"]: r["rps"] for r in results["runs"].get("ping", [])}
     for endpoint, runs in results["runs"].items():
@@ -610,7 +702,8 @@ def markdown(results: dict) -> str:
             errors = sum(run["socket_errors"].values())
             lines.append(
                 f"| {ENDPOINT_TITLES[endpoint]} | {run['clients']} | {run['rps']:.1f} | {ms(run['p50_ms'])} | "
-                f"{ms(run['p95_ms'])} | {ms(run['p99_ms'])} | {run['non_2xx']} | {errors} | {share} |")
+                f"{ms(run['p95_ms'])} | {ms(run['p99_ms'])} | {run['non_2xx']} | {errors} | {share} "
+                f"| {run['cpu']['server_pct']:.0f} / {run['cpu']['other_pct']:.0f} |")
     kdf = results.get("kdf")
     if kdf:
         lines += [
@@ -619,7 +712,10 @@ def markdown(results: dict) -> str:
             f"**{kdf['hashes_per_s_1_core']:.1f} hashes/s on 1 core, {kdf['hashes_per_s_2_procs']:.1f} hashes/s "
             f"with 2 processes**. Sign-in: "
             + ", ".join(f"{r['rps']:.1f} req/s at {r['clients']}" for r in results["runs"].get("login", []))
-            + " (each sign-in verifies one hash, so its ceiling is the KDF rate).",
+            + " (each sign-in verifies one hash, so its ceiling is the KDF rate). At 64 clients the queue "
+            "outlasts a short run: a client's steady-state wait is clients ÷ req/s = "
+            + ", ".join(f"{r['steady_latency_ms'] / 1000:.1f} s at {r['clients']}"
+                        for r in results["runs"].get("login", []) if r["steady_latency_ms"]) + ".",
         ]
     load = results.get("first_load") or {}
     lines.append("")
@@ -648,6 +744,8 @@ def target_line(target: dict) -> str:
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=float, default=10, help="seconds per measured run (default 10)")
+    parser.add_argument("--login-duration", type=float, default=10,
+                        help="seconds per sign-in run (default 10)")
     parser.add_argument("--warmup", type=float, default=2, help="warm-up seconds before each run (default 2)")
     parser.add_argument("--clients", default="1,16,64", help="concurrency levels (default 1,16,64)")
     parser.add_argument("--members", type=int, default=20000)
@@ -672,6 +770,7 @@ def main() -> int:
     if unknown:
         raise BenchError(f"unknown endpoints in --only: {', '.join(sorted(unknown))}")
     started = time.monotonic()
+    loadavg_before = Path("/proc/loadavg").read_text().split()[:3]
     WORK.mkdir(parents=True, exist_ok=True)
     wrk = ensure_wrk()
 
@@ -705,7 +804,9 @@ def main() -> int:
         "machine": machine_facts(db_kind, database_version(url), settings, wrk_version(wrk)),
         "parameters": {"duration_s": args.duration, "warmup_s": args.warmup, "clients": clients,
                        "members": args.members, "teams": args.teams, "me_sessions": args.sessions,
-                       "login_phones": args.login_phones, "wrk_timeout_s": 30},
+                       "login_phones": args.login_phones, "wrk_timeout_s": 30,
+                       "login_duration_s": args.login_duration},
+        "loadavg_before": loadavg_before,
         "population": population,
         "kdf": kdf,
         "runs": {},
@@ -749,14 +850,27 @@ def main() -> int:
             results["runs"][endpoint] = []
             for c in clients:
                 server.check_alive()
-                count = endpoint == "login"
-                if args.warmup > 0:
-                    run_wrk(wrk, base_url, files[endpoint], c, args.warmup, count, 30)
-                run = run_wrk(wrk, base_url, files[endpoint], c, args.duration, count, 30)
+                login = endpoint == "login"
+                # Sign-in needs no warm-up (the sessions above warmed every worker), and a
+                # warm-up would leave a queue of orphaned 250 ms requests behind.
+                if args.warmup > 0 and not login:
+                    run_wrk(wrk, base_url, files[endpoint], c, args.warmup, login, 30)
+                    wait_until_idle(server.proc.pid)
+                duration = args.login_duration if login else args.duration
+                with CpuMeter(server.proc.pid) as meter:
+                    run = run_wrk(wrk, base_url, files[endpoint], c, duration, login, 30)
+                run["cpu"] = meter.result
+                # Little's law: what a client waits once the queue is full (short runs cut it off)
+                run["steady_latency_ms"] = round(c / run["rps"] * 1000, 1) if run["rps"] else None
+                run["drain_s"] = wait_until_idle(server.proc.pid)
                 results["runs"][endpoint].append(run)
                 log(f"{ENDPOINT_TITLES[endpoint]:<30} c={c:<3} {run['rps']:>8.1f} req/s  "
                     f"p50 {ms(run['p50_ms'])} p95 {ms(run['p95_ms'])} p99 {ms(run['p99_ms'])} ms  "
-                    f"non-2xx {run['non_2xx']}  socket errors {sum(run['socket_errors'].values())}")
+                    f"non-2xx {run['non_2xx']}  socket errors {sum(run['socket_errors'].values())}  "
+                    f"cpu server {run['cpu']['server_pct']}% other {run['cpu']['other_pct']}%")
+                if run["non_2xx"] or any(run["socket_errors"].values()):
+                    log(f"!!! {run['non_2xx']} non-2xx responses {run['statuses'] or ''}, "
+                        f"socket errors {run['socket_errors']}")
         server.check_alive()
         if args.keep_server:
             log(f"--keep-server: gunicorn stays up on {base_url}; Ctrl-C to stop it and write the report")

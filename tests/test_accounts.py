@@ -1,5 +1,6 @@
 """Joining by invite, signing in, approval, passwords and account management."""
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -451,3 +452,16 @@ def test_admin_takes_a_role_away(client_as, staff, fresh):
     client = client_as(staff.street_a_admin)
     assert client.delete(f"/api/v1/users/{staff.coordinator_a1.id}/roles/{grant.id}").status_code == 204
     assert fresh(User, staff.coordinator_a1.id).role_grants == []
+
+
+def test_concurrent_sign_ups_never_exceed_the_invites_uses(app, org, create_invite, fresh):
+    invite = create_invite(org.team_a1, max_uses=3)
+    phones = [f"1370000{n:04d}" for n in range(8)]
+
+    def attempt(phone):
+        return register(app.test_client(), invite, phone=phone).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(attempt, phones))
+    assert sorted(statuses) == [201] * 3 + [410] * 5
+    assert fresh(Invite, invite.id).use_count == 3

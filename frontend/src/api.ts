@@ -115,8 +115,9 @@ export function errorText(e: unknown): string {
 export function fieldErrorText(msg: string): string {
   const m = /^([a-z][a-z0-9_]*)(?::\s*(.*))?$/s.exec(msg);
   if (m) {
-    const key = ('fe.' + m[1]) as MsgKey;
-    if (isMsgKey(key)) return m[2] ? t(key) + t('fmt.colon') + m[2] : t(key);
+    // Field codes first (fe.*), then whole-request ids reported on a field (phone_taken).
+    const key = ['fe.' + m[1], 'err.' + m[1]].find(isMsgKey) as MsgKey | undefined;
+    if (key) return m[2] ? t(key).replace(/[。.]$/, '') + t('fmt.colon') + m[2] : t(key);
   }
   if (msg === 'Missing data for required field.' || msg === 'Field may not be null.') return t('fe.required');
   const len = /^Length must be between (\d+) and (\d+)\.$/.exec(msg);
@@ -225,6 +226,12 @@ export async function listAll<T>(path: string, maxPages = 10): Promise<T[]> {
     if (!r.pagination || !r.pagination.next_page) break;
   }
   return out;
+}
+
+/** +8613800000004 -> 138 0000 0004 (easier to read aloud and to check). */
+export function fmtPhone(phone: string): string {
+  const m = /^(?:\+86)?(1\d{2})(\d{4})(\d{4})$/.exec(phone);
+  return m ? `${m[1]} ${m[2]} ${m[3]}` : phone;
 }
 
 export function qs(params: Record<string, string | number | boolean | null | undefined>): string {

@@ -23,7 +23,8 @@ import {
 } from '../ui';
 
 const kindLabel = (k: string) => t(`kind.${k}` as MsgKey);
-const KINDS: UnitKind[] = ['district', 'street', 'community'];
+// Districts are the roots of the tree; admins work inside one, so only these are created here.
+const KINDS: UnitKind[] = ['street', 'community'];
 const PARENT_KIND: Record<UnitKind, UnitKind | null> = { district: null, street: 'district', community: 'street' };
 
 // ---- shared pieces --------------------------------------------------------------

@@ -163,7 +163,7 @@ export function Join({ token }: { token: string }) {
             label={t('field.displayName')}
             hint={t('field.displayNameHint')}
             autoComplete="name"
-            maxLength={80}
+            maxLength={40}
             value={name}
             onValue={setName}
             error={errors.fields.display_name}

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError, listAll, qs, type Invite, type Member, type Team, type User } from '../api';
+import { api, ApiError, fmtPhone, listAll, qs, type Invite, type Member, type Team, type User } from '../api';
 import { fmtDate, fmtTime, t, useLocale, type MsgKey } from '../i18n';
 import { Link } from '../router';
 import { hasRole, isCoordinator, sessionStore } from '../session';
@@ -266,7 +266,7 @@ export function Approvals() {
           <li key={u.id} class="list-item list-item-col" data-testid={`pending-${u.id}`}>
             <p class="item-title">{u.display_name}</p>
             <p>
-              <a href={`tel:${u.phone}`}>{u.phone}</a>
+              <a href={`tel:${u.phone}`}>{fmtPhone(u.phone)}</a>
             </p>
             <p class="muted">
               {u.teams.length
@@ -408,7 +408,7 @@ export function Roster({ id }: { id: string }) {
               )}
             </div>
             <p>
-              <a href={`tel:${m.user.phone}`}>{m.user.phone}</a>
+              <a href={`tel:${m.user.phone}`}>{fmtPhone(m.user.phone)}</a>
             </p>
             <p class="muted small">{t('roster.joined', { date: fmtDate(m.joined_at) })}</p>
             {manage && (

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, fmtPhone } from '../api';
 import { t, useLocale, type Locale } from '../i18n';
 import { navigate } from '../router';
 import { changeLocale, logout, sessionStore } from '../session';
@@ -67,7 +67,10 @@ export function Settings() {
       {me && (
         <section class="card" aria-labelledby="acct-h">
           <h2 id="acct-h">{t('settings.account')}</h2>
-          <p data-testid="settings-whoami">{t('settings.signedInAs', { name: me.display_name, phone: me.phone })}</p>
+          <p class="item-title" data-testid="settings-whoami">
+            {me.display_name}
+          </p>
+          <p class="muted nowrap">{fmtPhone(me.phone)}</p>
         </section>
       )}
 

@@ -1,0 +1,50 @@
+from sqlalchemy import func, select
+
+from app.accounts.models import Role, User
+from app.extensions import db
+from app.orgs.models import Area, Team, Unit
+
+
+def counts(in_app):
+    with in_app():
+        return [db.session.scalar(select(func.count()).select_from(model)) for model in (Unit, Team, Area, User)]
+
+
+def test_seed_demo_builds_the_demo_district_once(runner, in_app):
+    first = runner.invoke(args=["seed-demo", "--password", "demo-pass-2026"])
+    assert first.exit_code == 0, first.output
+    assert "13800000002" in first.output and "demo-pass-2026" in first.output
+    seeded = counts(in_app)
+    assert seeded == [7, 8, 8, 4]
+    again = runner.invoke(args=["seed-demo", "--password", "demo-pass-2026"])
+    assert again.exit_code == 0 and counts(in_app) == seeded
+
+
+def test_seeded_accounts_can_sign_in(runner, client):
+    runner.invoke(args=["seed-demo", "--password", "demo-pass-2026"])
+    response = client.post("/api/v1/auth/login", json={"phone": "13800000003", "password": "demo-pass-2026"})
+    assert response.get_json()["roles"][0]["role"] == "officer"
+
+
+def test_seed_demo_remembers_generated_passwords(runner):
+    first = runner.invoke(args=["seed-demo"]).output
+    assert runner.invoke(args=["seed-demo"]).output == first
+
+
+def test_create_admin_makes_a_district_and_its_administrator(runner, in_app):
+    result = runner.invoke(
+        args=["create-admin", "--phone", "13600000000", "--name", "管理员", "--district", "海淀区"],
+        input="a-long-admin-secret\na-long-admin-secret\n",
+    )
+    assert result.exit_code == 0, result.output
+    with in_app():
+        user = db.session.scalar(select(User).where(User.phone == "+8613600000000"))
+        assert [(g.role, g.unit.name) for g in user.role_grants] == [(Role.ADMIN, "海淀区")]
+
+
+def test_create_admin_refuses_a_weak_password(runner):
+    result = runner.invoke(
+        args=["create-admin", "--phone", "13600000000", "--name", "管理员", "--district", "海淀区"],
+        input="password\npassword\n",
+    )
+    assert result.exit_code != 0 and "password_common" in result.output

@@ -1,0 +1,216 @@
+"""Units, teams, areas and rosters, and who may see or change them."""
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.orgs.models import Area
+from tests.factories.orgs import SQUARE
+from tests.test_api_conventions import assert_error
+
+BOWTIE = {"type": "Polygon", "coordinates": [[[116.45, 39.93], [116.46, 39.94], [116.46, 39.93], [116.45, 39.94], [116.45, 39.93]]]}
+
+
+def names(response):
+    assert response.status_code == 200, response.get_json()
+    return [row["name"] for row in response.get_json()]
+
+
+# Scope -----------------------------------------------------------------------
+
+def test_street_admin_sees_every_community_below_and_nothing_beside(client_as, staff):
+    units = names(client_as(staff.street_a_admin).get("/api/v1/units"))
+    assert sorted(units) == sorted(["三里屯街道", "北三里社区", "中三里社区"])
+
+
+def test_district_admin_sees_the_whole_district(client_as, staff):
+    assert len(names(client_as(staff.district_admin).get("/api/v1/units"))) == 6
+
+
+def test_coordinator_sees_only_their_communitys_teams(client_as, staff):
+    assert names(client_as(staff.coordinator_a1).get("/api/v1/teams")) == ["北三里巡防队"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/teams/{team}", "/api/v1/teams/{team}/members", "/api/v1/units/{unit}"])
+def test_another_communitys_rows_are_404_for_a_coordinator(client_as, staff, org, path):
+    url = path.format(team=org.team_b1.id, unit=org.b1.id)
+    assert_error(client_as(staff.coordinator_a1).get(url), 404, "not_found")
+
+
+def test_lists_filter_by_kind_and_parent(client_as, staff, org):
+    client = client_as(staff.district_admin)
+    assert names(client.get("/api/v1/units?kind=street")) == ["三里屯街道", "望京街道"]
+    assert names(client.get(f"/api/v1/units?parent_id={org.street_b.id}")) == ["花家地社区"]
+
+
+def test_lists_sort_both_ways(client_as, staff):
+    client = client_as(staff.district_admin)
+    ascending = names(client.get("/api/v1/teams?sort=name"))
+    assert names(client.get("/api/v1/teams?sort=-name")) == list(reversed(ascending))
+    assert_error(client.get("/api/v1/teams?sort=phone"), 422, "validation_failed")
+
+
+# Units -------------------------------------------------------------------------
+
+def test_street_admin_creates_a_community(client_as, staff, org):
+    response = client_as(staff.street_a_admin).post(
+        "/api/v1/units", json={"name": "南三里社区", "kind": "community", "parent_id": org.street_a.id}
+    )
+    assert response.status_code == 201
+    assert response.get_json()["parent_id"] == org.street_a.id
+    assert "南三里社区" in names(client_as(staff.street_a_admin).get("/api/v1/units"))
+    assert "南三里社区" not in names(client_as(staff.coordinator_a1).get("/api/v1/units"))
+
+
+@pytest.mark.parametrize(("kind", "parent"), [("community", "district"), ("street", "street_a"), ("district", "district")])
+def test_unit_must_sit_under_the_right_kind_of_parent(client_as, staff, org, kind, parent):
+    response = client_as(staff.district_admin).post(
+        "/api/v1/units", json={"name": "新单位", "kind": kind, "parent_id": getattr(org, parent).id}
+    )
+    body = assert_error(response, 422, "unit_parent_invalid")
+    assert body["errors"]["json"] == {"parent_id": ["unit_parent_invalid"]}
+
+
+@pytest.mark.parametrize(("who", "status"), [("street_a_officer", 403), ("coordinator_a1", 404), ("member_a1", 404)])
+def test_only_admins_create_units(client_as, staff, org, who, status):
+    response = client_as(getattr(staff, who)).post(
+        "/api/v1/units", json={"name": "新社区", "kind": "community", "parent_id": org.street_a.id}
+    )
+    assert response.status_code == status
+
+
+def test_admin_cannot_create_beside_their_scope(client_as, staff, org):
+    response = client_as(staff.street_a_admin).post(
+        "/api/v1/units", json={"name": "新社区", "kind": "community", "parent_id": org.street_b.id}
+    )
+    assert_error(response, 404, "not_found")
+
+
+@pytest.mark.parametrize("name", ["", "   ", "名" * 81])
+def test_unit_name_is_required_and_bounded(client_as, staff, org, name):
+    response = client_as(staff.district_admin).patch(f"/api/v1/units/{org.a1.id}", json={"name": name})
+    assert_error(response, 422, "validation_failed")
+
+
+def test_deactivated_unit_leaves_the_default_list(client_as, staff, org):
+    client = client_as(staff.street_a_admin)
+    assert client.post(f"/api/v1/units/{org.a2.id}/deactivate").get_json()["is_active"] is False
+    assert "中三里社区" not in names(client.get("/api/v1/units"))
+    assert "中三里社区" in names(client.get("/api/v1/units?include_inactive=true"))
+    assert client.post(f"/api/v1/units/{org.a2.id}/activate").get_json()["is_active"] is True
+
+
+# Teams -------------------------------------------------------------------------
+
+def test_admin_creates_and_renames_a_team(client_as, staff, org):
+    client = client_as(staff.street_a_admin)
+    team = client.post("/api/v1/teams", json={"name": " 夜巡队 ", "unit_id": org.a1.id}).get_json()
+    assert team["name"] == "夜巡队" and team["unit"]["name"] == "北三里社区"
+    assert client.patch(f"/api/v1/teams/{team['id']}", json={"name": "夜间巡防队"}).get_json()["name"] == "夜间巡防队"
+
+
+def test_coordinator_cannot_create_teams(client_as, staff, org):
+    response = client_as(staff.coordinator_a1).post("/api/v1/teams", json={"name": "x", "unit_id": org.a1.id})
+    assert_error(response, 403, "forbidden")
+
+
+def test_team_list_counts_members(client_as, staff):
+    teams = client_as(staff.coordinator_a1).get("/api/v1/teams").get_json()
+    assert teams[0]["member_count"] == 1
+
+
+def test_deactivated_team_can_be_listed_on_request(client_as, staff, org):
+    client = client_as(staff.district_admin)
+    client.post(f"/api/v1/teams/{org.team_b1.id}/deactivate")
+    assert "花家地巡防队" not in names(client.get("/api/v1/teams"))
+    assert "花家地巡防队" in names(client.get("/api/v1/teams?include_inactive=true"))
+
+
+# Rosters -------------------------------------------------------------------------
+
+def test_coordinator_sees_the_roster_with_phones(client_as, staff, org):
+    roster = client_as(staff.coordinator_a1).get(f"/api/v1/teams/{org.team_a1.id}/members").get_json()
+    assert [(m["user"]["display_name"], m["user"]["phone"]) for m in roster] == [("张建国", staff.member_a1.phone)]
+
+
+def test_plain_member_cannot_see_phone_numbers(client_as, staff, org):
+    assert_error(client_as(staff.member_a1).get(f"/api/v1/teams/{org.team_a1.id}/members"), 403, "forbidden")
+
+
+def test_team_leader_sees_the_roster(client_as, staff, org, create_user):
+    leader = create_user(team=org.team_a1, is_leader=True)
+    assert len(client_as(leader).get(f"/api/v1/teams/{org.team_a1.id}/members").get_json()) == 2
+
+
+def test_coordinator_makes_a_member_leader(client_as, staff, org):
+    client = client_as(staff.coordinator_a1)
+    url = f"/api/v1/teams/{org.team_a1.id}/members/{staff.member_a1.id}"
+    assert client.patch(url, json={"is_leader": True}).get_json()["is_leader"] is True
+    assert client_as(staff.member_a1).get("/api/v1/me").get_json()["teams"][0]["is_leader"] is True
+
+
+def test_leader_flag_for_a_non_member_is_a_404(client_as, staff, org):
+    url = f"/api/v1/teams/{org.team_a1.id}/members/{staff.member_b1.id}"
+    assert_error(client_as(staff.coordinator_a1).patch(url, json={"is_leader": True}), 404, "not_found")
+
+
+# Areas -----------------------------------------------------------------------------
+
+def area_count(in_app) -> int:
+    with in_app():
+        return db.session.scalar(select(func.count()).select_from(Area))
+
+
+def test_admin_creates_an_area_from_geojson(client_as, staff, org):
+    response = client_as(staff.street_a_admin).post(
+        "/api/v1/areas", json={"name": "北三里东片", "unit_id": org.a1.id, "geometry": SQUARE}
+    )
+    assert response.status_code == 201
+    area = response.get_json()
+    assert area["geometry"]["type"] == "Polygon"
+    assert area["geometry"]["coordinates"][0][0] == [116.45, 39.93]
+
+
+@pytest.mark.parametrize(
+    ("geometry", "detail"),
+    [
+        (BOWTIE, "Self-intersection"),
+        ({"type": "Point", "coordinates": [116.45, 39.93]}, "Polygon or MultiPolygon"),
+        ({"type": "Polygon", "coordinates": [[[116.45, 39.93], [116.46, 39.93], [116.45, 39.93]]]}, "Too few points"),
+        ({"type": "Polygon", "coordinates": [[[0, 0], [200, 0], [200, 10], [0, 0]]]}, "longitude"),
+        ({"type": "Polygon", "coordinates": "nonsense"}, "malformed"),
+        ({"type": "Polygon", "coordinates": []}, "empty"),
+        ("POLYGON((0 0, 1 0, 1 1, 0 0))", "Polygon or MultiPolygon"),
+    ],
+)
+def test_invalid_polygon_is_a_422_naming_the_problem(client_as, staff, org, in_app, geometry, detail):
+    response = client_as(staff.street_a_admin).post(
+        "/api/v1/areas", json={"name": "坏区域", "unit_id": org.a1.id, "geometry": geometry}
+    )
+    body = assert_error(response, 422, "validation_failed")
+    [message] = body["errors"]["json"]["geometry"]
+    assert message.startswith("geometry_invalid") and detail in message
+    assert area_count(in_app) == 0
+
+
+def test_redrawing_an_area_with_a_bad_polygon_keeps_the_old_one(client_as, staff, org, create_area):
+    area = create_area(org.a1)
+    client = client_as(staff.street_a_admin)
+    assert_error(client.patch(f"/api/v1/areas/{area.id}", json={"name": "新名", "geometry": BOWTIE}), 422,
+                 "validation_failed")
+    stored = client.get(f"/api/v1/areas/{area.id}").get_json()
+    assert stored["name"] == area.name and stored["geometry"]["coordinates"] == SQUARE["coordinates"]
+
+
+def test_areas_are_scoped_like_everything_else(client_as, staff, org, create_area):
+    create_area(org.a1, "北三里东片")
+    create_area(org.b1, "花家地西片")
+    assert names(client_as(staff.coordinator_a1).get("/api/v1/areas")) == ["北三里东片"]
+    assert sorted(names(client_as(staff.district_admin).get("/api/v1/areas"))) == ["北三里东片", "花家地西片"]
+
+
+def test_officer_reads_areas_but_cannot_change_them(client_as, staff, org, create_area):
+    area = create_area(org.a1)
+    client = client_as(staff.street_a_officer)
+    assert client.get(f"/api/v1/areas/{area.id}").status_code == 200
+    assert_error(client.post(f"/api/v1/areas/{area.id}/deactivate"), 403, "forbidden")

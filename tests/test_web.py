@@ -1,0 +1,38 @@
+"""The PWA shell: what Flask serves around the API."""
+
+import pytest
+
+
+def test_shell_is_never_cached(client):
+    with client.get("/") as response:
+        assert response.status_code == 200
+        assert "no-cache" in response.headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("route", ["/join/abc123", "/reset/xyz", "/admin/units", "/approvals"])
+def test_client_routes_get_the_shell(client, route):
+    with client.get(route) as response:
+        assert response.status_code == 200 and "平安巡防" in response.get_data(as_text=True)
+
+
+def test_hashed_assets_are_cached_for_a_year(client):
+    with client.get("/assets/index-abc123.js") as response:
+        assert response.status_code == 200
+        assert "immutable" in response.headers["Cache-Control"]
+        assert "max-age=31536000" in response.headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("name", ["sw.js", "manifest.webmanifest"])
+def test_service_worker_and_manifest_are_revalidated(client, name):
+    with client.get(f"/{name}") as response:
+        assert response.status_code == 200 and "no-cache" in response.headers["Cache-Control"]
+
+
+def test_missing_asset_is_a_404_not_the_shell(client):
+    with client.get("/assets/gone-123.js") as response:
+        assert response.status_code == 404
+
+
+def test_api_paths_never_fall_through_to_the_shell(client):
+    response = client.get("/api/v2/anything")
+    assert response.status_code == 404 and response.get_json()["error"] == "not_found"
