@@ -56,9 +56,6 @@ export function Home() {
   return (
     <Page title={t('home.hello', { name: me.display_name })} testid="home-page">
       <div class="card who" data-testid="home-me">
-        <p class="who-name" data-testid="home-name">
-          {me.display_name}
-        </p>
         <p class="who-phone nowrap" data-testid="home-phone">
           {fmtPhone(me.phone)}
         </p>
