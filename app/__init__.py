@@ -29,12 +29,12 @@ def create_app(config=None) -> Flask:
     configure_logging(app)
 
     from app import extensions, web
-    from app.core import sqlite  # noqa: F401  (registers the SQLite pragmas)
+    from app.accounts.login import configure_login
     from app.accounts.routes import blp as accounts_blp
     from app.cli import register_commands
+    from app.core import sqlite  # noqa: F401  (registers the SQLite pragmas)
     from app.core.access import enforce_access_policy
     from app.errors import register_error_handlers
-    from app.accounts.login import configure_login
     from app.orgs.routes import blp as orgs_blp
 
     extensions.db.init_app(app)
@@ -71,7 +71,7 @@ def _finish_config(app: Flask) -> None:
     for legacy in ("postgres://", "postgresql://"):
         if uri.startswith(legacy):
             # psycopg 3 is the driver we install
-            app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len(legacy):]
+            app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len(legacy) :]
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(app)
     if not app.config["RATELIMIT_STORAGE_URI"]:

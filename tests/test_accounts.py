@@ -51,6 +51,7 @@ def sign_in(client, user, password=PASSWORD):
 
 # Registration ----------------------------------------------------------------
 
+
 def test_register_with_invite_creates_a_pending_member_of_the_team(client, org, create_invite, fresh):
     invite = create_invite(org.team_a1)
     response = register(client, invite)
@@ -91,8 +92,13 @@ def test_bad_phone_is_rejected_and_nothing_is_stored(client, org, create_invite,
 
 @pytest.mark.parametrize(
     ("password", "problem"),
-    [("short7!", "password_too_short"), ("password", "password_common"), ("woaini1314", "password_common"),
-     ("Password1", "password_common"), ("x" * 129, "password_too_long")],
+    [
+        ("short7!", "password_too_short"),
+        ("password", "password_common"),
+        ("woaini1314", "password_common"),
+        ("Password1", "password_common"),
+        ("x" * 129, "password_too_long"),
+    ],
 )
 def test_weak_password_is_rejected(client, org, create_invite, password, problem):
     body = assert_error(register(client, create_invite(org.team_a1), password=password), 422, "validation_failed")
@@ -145,6 +151,7 @@ def test_invite_preview_shows_team_and_unit_without_secrets(client, org, create_
 
 
 # Signing in ------------------------------------------------------------------
+
 
 def test_sign_in_sets_a_hardened_session_cookie(client, create_user):
     user = create_user()
@@ -227,6 +234,7 @@ def test_pending_member_sees_only_their_own_account(client_as, org, create_user)
 
 # Profile and passwords ---------------------------------------------------------
 
+
 def test_member_changes_language_and_name(client_as, staff):
     response = client_as(staff.member_a1).patch("/api/v1/me", json={"locale": "en", "display_name": " 张大爷 "})
     assert response.get_json()["locale"] == "en"
@@ -261,6 +269,7 @@ def test_change_password_needs_the_current_one(client_as, create_user):
 
 # Invites ---------------------------------------------------------------------
 
+
 def test_coordinator_creates_an_invite_with_link_and_qr(client_as, staff, org):
     client = client_as(staff.coordinator_a1)
     response = client.post(f"/api/v1/teams/{org.team_a1.id}/invites", json={"max_uses": 5, "expires_in_hours": 24})
@@ -272,9 +281,7 @@ def test_coordinator_creates_an_invite_with_link_and_qr(client_as, staff, org):
     assert qr.mimetype == "image/svg+xml" and b"<svg" in qr.data
 
 
-@pytest.mark.parametrize(
-    ("who", "status"), [("member_a1", 403), ("street_a_officer", 403), ("coordinator_b1", 404)]
-)
+@pytest.mark.parametrize(("who", "status"), [("member_a1", 403), ("street_a_officer", 403), ("coordinator_b1", 404)])
 def test_only_coordinators_in_scope_create_invites(client_as, staff, org, who, status):
     response = client_as(getattr(staff, who)).post(f"/api/v1/teams/{org.team_a1.id}/invites", json={})
     assert response.status_code == status
@@ -307,6 +314,7 @@ def test_qr_of_another_community_is_a_404(client_as, staff, org, create_invite):
 
 # Approval and account management ----------------------------------------------
 
+
 def test_coordinator_approves_a_pending_member(client_as, staff, org, create_user, fresh):
     pending = create_user(team=org.team_a1, status=UserStatus.PENDING)
     response = client_as(staff.coordinator_a1).post(f"/api/v1/users/{pending.id}/approve")
@@ -322,7 +330,8 @@ def test_rejected_member_is_signed_out(client_as, staff, org, create_user):
 
 
 def test_approving_an_active_member_is_a_409(client_as, staff):
-    assert_error(client_as(staff.coordinator_a1).post(f"/api/v1/users/{staff.member_a1.id}/approve"), 409, "not_pending")
+    response = client_as(staff.coordinator_a1).post(f"/api/v1/users/{staff.member_a1.id}/approve")
+    assert_error(response, 409, "not_pending")
 
 
 @pytest.mark.parametrize(
@@ -381,6 +390,7 @@ def test_another_communitys_member_is_a_404(client_as, staff):
 
 # Password reset links ----------------------------------------------------------
 
+
 def issue_reset(client_as, staff, target):
     response = client_as(staff.coordinator_a1).post(f"/api/v1/users/{target.id}/password-reset")
     assert response.status_code == 201
@@ -417,8 +427,9 @@ def test_unknown_reset_link_is_a_404(client):
 
 def test_reset_link_enforces_the_password_policy(client, client_as, staff):
     token = issue_reset(client_as, staff, staff.member_a1)
-    body = assert_error(client.post(f"/api/v1/password-resets/{token}", json={"new_password": "12345678"}), 422,
-                        "validation_failed")
+    body = assert_error(
+        client.post(f"/api/v1/password-resets/{token}", json={"new_password": "12345678"}), 422, "validation_failed"
+    )
     assert body["errors"]["json"]["new_password"] == ["password_common"]
 
 
@@ -429,6 +440,7 @@ def test_coordinator_issues_resets_only_for_members_in_scope(client_as, staff, t
 
 
 # Roles -------------------------------------------------------------------------
+
 
 def test_admin_makes_a_member_coordinator(client_as, staff, org, fresh):
     response = client_as(staff.street_a_admin).post(

@@ -3,7 +3,6 @@
 from datetime import datetime
 
 import pytest
-
 from sqlalchemy import func, select
 
 from app.accounts import services as account_services
@@ -16,7 +15,7 @@ ERROR_KEYS = {"code", "status", "error", "message"}
 def assert_error(response, status, error):
     body = response.get_json()
     assert response.status_code == status, body
-    assert ERROR_KEYS <= body.keys()
+    assert body.keys() >= ERROR_KEYS
     assert body["code"] == status
     assert body["error"] == error
     return body
@@ -49,9 +48,7 @@ def test_protected_endpoints_answer_401_without_a_session(client, method, path):
 
 
 def test_malformed_json_is_a_400(client_as, staff, org):
-    response = client_as(staff.district_admin).post(
-        "/api/v1/teams", data="{not json", content_type="application/json"
-    )
+    response = client_as(staff.district_admin).post("/api/v1/teams", data="{not json", content_type="application/json")
     assert_error(response, 400, "malformed_json")
 
 

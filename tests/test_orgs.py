@@ -8,7 +8,10 @@ from app.orgs.models import Area
 from tests.factories.orgs import SQUARE
 from tests.test_api_conventions import assert_error
 
-BOWTIE = {"type": "Polygon", "coordinates": [[[116.45, 39.93], [116.46, 39.94], [116.46, 39.93], [116.45, 39.94], [116.45, 39.93]]]}
+BOWTIE = {
+    "type": "Polygon",
+    "coordinates": [[[116.45, 39.93], [116.46, 39.94], [116.46, 39.93], [116.45, 39.94], [116.45, 39.93]]],
+}
 
 
 def names(response):
@@ -17,6 +20,7 @@ def names(response):
 
 
 # Scope -----------------------------------------------------------------------
+
 
 def test_street_admin_sees_every_community_below_and_nothing_beside(client_as, staff):
     units = names(client_as(staff.street_a_admin).get("/api/v1/units"))
@@ -52,6 +56,7 @@ def test_lists_sort_both_ways(client_as, staff):
 
 # Units -------------------------------------------------------------------------
 
+
 def test_street_admin_creates_a_community(client_as, staff, org):
     response = client_as(staff.street_a_admin).post(
         "/api/v1/units", json={"name": "南三里社区", "kind": "community", "parent_id": org.street_a.id}
@@ -62,7 +67,9 @@ def test_street_admin_creates_a_community(client_as, staff, org):
     assert "南三里社区" not in names(client_as(staff.coordinator_a1).get("/api/v1/units"))
 
 
-@pytest.mark.parametrize(("kind", "parent"), [("community", "district"), ("street", "street_a"), ("district", "district")])
+@pytest.mark.parametrize(
+    ("kind", "parent"), [("community", "district"), ("street", "street_a"), ("district", "district")]
+)
 def test_unit_must_sit_under_the_right_kind_of_parent(client_as, staff, org, kind, parent):
     response = client_as(staff.district_admin).post(
         "/api/v1/units", json={"name": "新单位", "kind": kind, "parent_id": getattr(org, parent).id}
@@ -102,6 +109,7 @@ def test_deactivated_unit_leaves_the_default_list(client_as, staff, org):
 
 # Teams -------------------------------------------------------------------------
 
+
 def test_admin_creates_and_renames_a_team(client_as, staff, org):
     client = client_as(staff.street_a_admin)
     team = client.post("/api/v1/teams", json={"name": " 夜巡队 ", "unit_id": org.a1.id}).get_json()
@@ -127,6 +135,7 @@ def test_deactivated_team_can_be_listed_on_request(client_as, staff, org):
 
 
 # Rosters -------------------------------------------------------------------------
+
 
 def test_coordinator_sees_the_roster_with_phones(client_as, staff, org):
     roster = client_as(staff.coordinator_a1).get(f"/api/v1/teams/{org.team_a1.id}/members").get_json()
@@ -155,6 +164,7 @@ def test_leader_flag_for_a_non_member_is_a_404(client_as, staff, org):
 
 
 # Areas -----------------------------------------------------------------------------
+
 
 def area_count(in_app) -> int:
     with in_app():
@@ -196,8 +206,9 @@ def test_invalid_polygon_is_a_422_naming_the_problem(client_as, staff, org, in_a
 def test_redrawing_an_area_with_a_bad_polygon_keeps_the_old_one(client_as, staff, org, create_area):
     area = create_area(org.a1)
     client = client_as(staff.street_a_admin)
-    assert_error(client.patch(f"/api/v1/areas/{area.id}", json={"name": "新名", "geometry": BOWTIE}), 422,
-                 "validation_failed")
+    assert_error(
+        client.patch(f"/api/v1/areas/{area.id}", json={"name": "新名", "geometry": BOWTIE}), 422, "validation_failed"
+    )
     stored = client.get(f"/api/v1/areas/{area.id}").get_json()
     assert stored["name"] == area.name and stored["geometry"]["coordinates"] == SQUARE["coordinates"]
 

@@ -11,6 +11,6 @@ def normalize_mainland_mobile(raw: str) -> str | None:
     digits = SEPARATORS.sub("", raw)
     for prefix in ("+86", "0086", "86"):
         if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
-            digits = digits[len(prefix):]
+            digits = digits[len(prefix) :]
             break
     return f"+86{digits}" if MAINLAND_MOBILE.fullmatch(digits) else None

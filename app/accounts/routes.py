@@ -162,6 +162,7 @@ class MyPassword(MethodView):
 
 # Invites -------------------------------------------------------------------
 
+
 def _invite_for_manager(invite_id: int) -> Invite:
     invite = get_in_scope_or_404(Invite, invite_id, current_user)
     require(current_user.has_role_over(invite.unit, MANAGER_ROLES))
@@ -190,9 +191,7 @@ class Invites(MethodView):
     @blp.paginate()
     def get(self, query, pagination_parameters):
         """List the invites of teams I coordinate."""
-        stmt = select(Invite).join(Invite.unit).where(
-            in_subtrees(Unit.path, current_user.unit_paths(MANAGER_ROLES))
-        )
+        stmt = select(Invite).join(Invite.unit).where(in_subtrees(Unit.path, current_user.unit_paths(MANAGER_ROLES)))
         if "team_id" in query:
             stmt = stmt.where(Invite.team_id == query["team_id"])
         columns = {"created_at": Invite.created_at, "expires_at": Invite.expires_at}
@@ -233,6 +232,7 @@ class InviteByToken(MethodView):
 
 # Users ---------------------------------------------------------------------
 
+
 def _user_in_scope_or_404(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None or not current_user.can_see_user(user):
@@ -270,7 +270,8 @@ class Users(MethodView):
         if "status" in query:
             stmt = stmt.where(User.status == query["status"])
         if "team_id" in query:
-            stmt = stmt.where(User.id.in_(select(TeamMembership.user_id).where(TeamMembership.team_id == query["team_id"])))
+            members = select(TeamMembership.user_id).where(TeamMembership.team_id == query["team_id"])
+            stmt = stmt.where(User.id.in_(members))
         if query.get("q"):
             stmt = stmt.where(or_(User.display_name.icontains(query["q"]), User.phone.contains(query["q"])))
         columns = {"display_name": User.display_name, "created_at": User.created_at}
@@ -335,6 +336,7 @@ class UserRoleById(MethodView):
 
 
 # Password reset links -------------------------------------------------------
+
 
 @blp.route("/password-resets/<token>")
 class PasswordResetByToken(MethodView):

@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Invite, PasswordReset, Role, RoleGrant, User, UserStatus
 from app.accounts.passwords import burn_verification_time, hash_password, needs_rehash, verify_password
-from app.errors import Conflict, Forbidden, Gone, NotFound, RuleViolation, Unauthorized
 from app.core.models import utcnow
+from app.errors import Conflict, Forbidden, Gone, NotFound, RuleViolation, Unauthorized
 from app.extensions import db
 from app.orgs.models import Team, Unit
 from app.orgs.services import add_member
@@ -54,6 +54,7 @@ def revoke_role(grant: RoleGrant) -> None:
 
 
 # Invites -------------------------------------------------------------------
+
 
 def create_invite(team: Team, by: User, expires_in_hours: int, max_uses: int, auto_approve: bool) -> Invite:
     invite = Invite(
@@ -111,6 +112,7 @@ def register_with_invite(token: str, phone: str, display_name: str, password: st
 
 
 # Sign-in and passwords -----------------------------------------------------
+
 
 def authenticate(phone: str, password: str) -> User:
     user = find_user_by_phone(phone)
@@ -187,6 +189,7 @@ def consume_password_reset(token: str, new_password: str) -> User:
 
 
 # Approval and deactivation --------------------------------------------------
+
 
 def approve_user(user: User) -> User:
     if user.status != UserStatus.PENDING:

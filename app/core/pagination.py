@@ -34,4 +34,3 @@ def paginate(stmt: Select, pagination_parameters) -> list:
 
 class ListQuerySchema(Schema):
     include_inactive = fields.Boolean(load_default=False)
-

@@ -18,7 +18,8 @@ def create_unit(name: str, kind: UnitKind, parent: Unit | None) -> Unit:
     expected = PARENT_KIND[kind]
     if (parent.kind if parent else None) != expected:
         raise RuleViolation(
-            "unit_parent_invalid", f"a {kind.value} needs {'a ' + expected.value if expected else 'no'} parent",
+            "unit_parent_invalid",
+            f"a {kind.value} needs {'a ' + expected.value if expected else 'no'} parent",
             field="parent_id",
         )
     unit = Unit(name=name, kind=kind, parent=parent)

@@ -548,18 +548,14 @@ export function detectLocale(): Locale {
 
 export const localeStore = createStore<Locale>(detectLocale());
 
-export function hasStoredLocale(): boolean {
-  return storage.get(KEY) !== null;
-}
-
 function applyToDocument(locale: Locale): void {
   document.documentElement.lang = locale;
   document.title = dicts[locale]['app.name'];
 }
 applyToDocument(localeStore.get());
 
-export function setLocale(locale: Locale, remember = true): void {
-  if (remember) storage.set(KEY, locale);
+export function setLocale(locale: Locale): void {
+  storage.set(KEY, locale);
   applyToDocument(locale);
   localeStore.set(locale);
 }

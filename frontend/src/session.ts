@@ -1,5 +1,5 @@
-import { api, ApiError, clearCsrf, refreshCsrf, type Me, type RoleName } from './api';
-import { hasStoredLocale, localeStore, setLocale, type Locale } from './i18n';
+import { api, ApiError, clearCsrf, offlineStore, refreshCsrf, type Me, type RoleName } from './api';
+import { localeStore, setLocale, type Locale } from './i18n';
 import { createStore, storage } from './store';
 
 const ME_KEY = 'pingan.me';
@@ -29,17 +29,22 @@ export function setMe(me: Me | null, stale = false): void {
   sessionStore.set({ me, ready: true, stale });
 }
 
-function adoptServerLocale(me: Me): void {
-  // An explicit choice on this device wins; otherwise use the account's.
-  if (!hasStoredLocale() && me.locale && me.locale !== localeStore.get()) setLocale(me.locale, false);
+/**
+ * The language follows this device (navigator.language or the choice made here);
+ * the account's copy is kept in step so server-sent texts (push, later) match.
+ */
+function syncServerLocale(me: Me): void {
+  const local = localeStore.get();
+  if (me.locale !== local && (me.status === 'active' || me.status === 'pending'))
+    api.patch<Me>('/me', { locale: local }).then((fresh) => setMe(fresh), () => undefined);
 }
 
 /** Ask the server who we are; keep the cached user when offline. */
 export async function loadMe(): Promise<Me | null> {
   try {
     const me = await api.get<Me>('/me');
-    adoptServerLocale(me);
     setMe(me);
+    syncServerLocale(me);
     return me;
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) {
@@ -55,16 +60,18 @@ export async function loadMe(): Promise<Me | null> {
 export async function bootstrap(): Promise<void> {
   refreshCsrf().catch(() => undefined);
   await loadMe().catch(() => undefined);
+  // Back online after starting offline: confirm the cached user with the server.
+  offlineStore.subscribe((offline) => {
+    if (!offline && sessionStore.get().stale) loadMe().catch(() => undefined);
+  });
 }
 
 export async function login(phone: string, password: string): Promise<Me> {
   const me = await api.post<Me>('/auth/login', { phone, password });
   clearCsrf(); // the session changed; Flask-WTF tokens are bound to it
   refreshCsrf().catch(() => undefined);
-  const local = localeStore.get();
-  if (me.locale && !hasStoredLocale()) setLocale(me.locale, false);
-  else if (me.locale !== local) api.patch('/me', { locale: local }).catch(() => undefined);
   setMe(me);
+  syncServerLocale(me);
   return me;
 }
 

@@ -8,7 +8,10 @@ from app.orgs.models import UnitKind
 
 _names = itertools.count(1)
 
-SQUARE = {"type": "Polygon", "coordinates": [[[116.45, 39.93], [116.46, 39.93], [116.46, 39.94], [116.45, 39.94], [116.45, 39.93]]]}
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[116.45, 39.93], [116.46, 39.93], [116.46, 39.94], [116.45, 39.94], [116.45, 39.93]]],
+}
 
 
 @pytest.fixture
