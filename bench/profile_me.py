@@ -26,10 +26,104 @@ sys.path.insert(0, str(ROOT / "bench"))
 from run import BENCH_PASSWORD, PHONE_BASE, WORK, sqlalchemy_url  # noqa: E402
 
 
+def signed_in_client(url: str, **config):
+    from app import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url), "SECRET_KEY": "profile",
+                      "LOGIN_LIMIT_PER_IP": "1000000 per minute", "LOGIN_LIMIT_PER_ACCOUNT": "1000000 per minute",
+                      **config})
+    client = app.test_client()
+    token = client.get("/api/v1/auth/csrf").get_json()["csrf_token"]
+    signed_in = client.post("/api/v1/auth/login", json={"phone": f"+86{PHONE_BASE + 7}", "password": BENCH_PASSWORD},
+                            headers={"X-CSRFToken": token})
+    assert signed_in.status_code == 200, signed_in.get_json()
+    return app, client
+
+
+def one_query_loader(session_id: str):
+    """load_user fetching the user, grants (+unit) and memberships (+team, unit) in one query."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import joinedload
+
+    from app.accounts.models import User
+    from app.extensions import db
+
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.scalars(
+        select(User).where(User.id == int(user_id))
+        .options(joinedload(User.role_grants), joinedload(User.memberships))
+    ).unique().one_or_none()
+    if user is None or not user.is_active or user.session_version != int(version):
+        return None
+    return user
+
+
+def what_if(url: str, requests: int) -> None:
+    """Mean ms per GET /me with candidate changes, best of 3 interleaved rounds."""
+    from app.accounts.models import User
+    from app.accounts.schemas import MeSchema
+    from app.extensions import db, login_manager
+
+    original_loader = login_manager._user_callback
+    variants = {
+        "as is": ({}, None),
+        "SESSION_REFRESH_EACH_REQUEST=False": ({"SESSION_REFRESH_EACH_REQUEST": False}, None),
+        "no pool_pre_ping": ({"SQLALCHEMY_ENGINE_OPTIONS": {}}, None),
+        "load_user in 1 query (joinedload)": ({}, one_query_loader),
+        "all three": ({"SESSION_REFRESH_EACH_REQUEST": False, "SQLALCHEMY_ENGINE_OPTIONS": {}}, one_query_loader),
+    }
+    clients = {}
+    for name, (config, _) in variants.items():
+        clients[name] = signed_in_client(url, **config)
+    best = {name: float("inf") for name in variants}
+    for _ in range(3):
+        for name, (config, loader) in variants.items():
+            app, client = clients[name]
+            login_manager._user_callback = loader or original_loader
+            for _ in range(100):
+                client.get("/api/v1/me")
+            start = time.perf_counter()
+            for _ in range(requests):
+                client.get("/api/v1/me")
+            best[name] = min(best[name], (time.perf_counter() - start) / requests * 1000)
+    login_manager._user_callback = original_loader
+    app, client = clients["as is"]
+    for _ in range(100):
+        client.get("/api/v1/ping")
+    start = time.perf_counter()
+    for _ in range(requests):
+        client.get("/api/v1/ping")
+    ping = (time.perf_counter() - start) / requests * 1000
+    print(f"GET /api/v1/ping: {ping:.3f} ms per request (test client, one thread)")
+    for name, value in best.items():
+        print(f"GET /api/v1/me, {name:<38} {value:.3f} ms  (app work beyond /ping: {value - ping:.3f} ms)")
+
+    # The pieces of the view itself
+    with app.test_request_context():
+        user = db.session.get(User, db.session.scalar(db.select(User.id).where(User.phone == f"+86{PHONE_BASE + 7}")))
+        _ = user.memberships
+        schema = MeSchema()
+        start = time.perf_counter()
+        for _ in range(requests):
+            schema.dump(user)
+        dump = (time.perf_counter() - start) / requests * 1000
+        start = time.perf_counter()
+        for _ in range(requests):
+            db.session.expire_all()
+            db.session.get(User, user.id).memberships
+        load = (time.perf_counter() - start) / requests * 1000
+    print(f"MeSchema().dump(user) alone: {dump:.3f} ms; session.get(User) + role_grants + memberships "
+          f"(3 queries): {load:.3f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--top", type=int, default=35)
+    parser.add_argument("--what-if", action="store_true",
+                        help="also time /me under candidate changes (config overrides, patched loader)")
     args = parser.parse_args()
 
     from sqlalchemy import event
@@ -38,13 +132,10 @@ def main() -> None:
     from app.extensions import db
 
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{WORK / 'bench.sqlite'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url), "SECRET_KEY": "profile",
-                      "LOGIN_LIMIT_PER_IP": "1000000 per minute", "LOGIN_LIMIT_PER_ACCOUNT": "1000000 per minute"})
-    client = app.test_client()
-    token = client.get("/api/v1/auth/csrf").get_json()["csrf_token"]
-    signed_in = client.post("/api/v1/auth/login", json={"phone": f"+86{PHONE_BASE + 7}", "password": BENCH_PASSWORD},
-                            headers={"X-CSRFToken": token})
-    assert signed_in.status_code == 200, signed_in.get_json()
+    app, client = signed_in_client(url)
+    if args.what_if:
+        what_if(url, args.requests)
+        return
 
     statements: list[str] = []
     with app.app_context():

@@ -42,10 +42,11 @@ def _scoped(stmt, model, query):
     return stmt
 
 
-def _unit_for_write(unit_id: int) -> Unit:
-    unit = get_in_scope_or_404(Unit, unit_id, current_user)
-    require(current_user.has_role_over(unit, ADMIN))
-    return unit
+def _for_admin(model, row_id: int):
+    """A unit, team or area I administer: 404 outside my scope, 403 without the admin role."""
+    row = get_in_scope_or_404(model, row_id, current_user)
+    require(current_user.has_role_over(row.unit, ADMIN))
+    return row
 
 
 @blp.route("/units")
@@ -70,7 +71,7 @@ class Units(MethodView):
 
         Districts, the roots, are made with `flask create-admin`.
         """
-        parent = _unit_for_write(data["parent_id"])
+        parent = _for_admin(Unit, data["parent_id"])
         unit = services.create_unit(data["name"], data["kind"], parent)
         db.session.commit()
         return unit
@@ -87,7 +88,7 @@ class UnitById(MethodView):
     @blp.response(200, UnitSchema)
     def patch(self, data, unit_id):
         """Rename a unit."""
-        unit = services.update_row(_unit_for_write(unit_id), **data)
+        unit = services.update_row(_for_admin(Unit, unit_id), **data)
         db.session.commit()
         return unit
 
@@ -97,19 +98,13 @@ class UnitActivation(MethodView):
     @blp.response(200, UnitSchema)
     def post(self, unit_id, action):
         """Deactivate or reactivate a unit."""
-        unit = services.set_active(_unit_for_write(unit_id), action == "activate")
+        unit = services.set_active(_for_admin(Unit, unit_id), action == "activate")
         db.session.commit()
         return unit
 
 
 def _team_query():
     return select(Team).options(undefer(Team.member_count))
-
-
-def _team_for_write(team_id: int) -> Team:
-    team = get_in_scope_or_404(Team, team_id, current_user)
-    require(current_user.has_role_over(team.unit, ADMIN))
-    return team
 
 
 @blp.route("/teams")
@@ -129,7 +124,7 @@ class Teams(MethodView):
     @blp.response(201, TeamSchema)
     def post(self, data):
         """Create a team in a unit I administer."""
-        team = services.create_team(data["name"], _unit_for_write(data["unit_id"]))
+        team = services.create_team(data["name"], _for_admin(Unit, data["unit_id"]))
         db.session.commit()
         return team
 
@@ -145,7 +140,7 @@ class TeamById(MethodView):
     @blp.response(200, TeamSchema)
     def patch(self, data, team_id):
         """Rename a team."""
-        team = services.update_row(_team_for_write(team_id), **data)
+        team = services.update_row(_for_admin(Team, team_id), **data)
         db.session.commit()
         return team
 
@@ -155,7 +150,7 @@ class TeamActivation(MethodView):
     @blp.response(200, TeamSchema)
     def post(self, team_id, action):
         """Deactivate or reactivate a team."""
-        team = services.set_active(_team_for_write(team_id), action == "activate")
+        team = services.set_active(_for_admin(Team, team_id), action == "activate")
         db.session.commit()
         return team
 
@@ -163,17 +158,18 @@ class TeamActivation(MethodView):
 @blp.route("/teams/<int:team_id>/members")
 class TeamMembers(MethodView):
     @blp.response(200, TeamMemberSchema(many=True))
-    def get(self, team_id):
-        """The team roster, with phone numbers: for staff over the team and its leaders."""
+    @blp.paginate()
+    def get(self, team_id, pagination_parameters):
+        """The team roster, leaders first, with phone numbers: for staff over the team and its leaders."""
         team = get_in_scope_or_404(Team, team_id, current_user)
         require(current_user.has_role_over(team.unit, STAFF_ROLES) or current_user.is_leader_of(team))
         stmt = (
             select(TeamMembership)
             .where(TeamMembership.team_id == team.id)
             .options(selectinload(TeamMembership.user))
-            .order_by(TeamMembership.is_leader.desc(), TeamMembership.joined_at)
+            .order_by(TeamMembership.is_leader.desc(), TeamMembership.joined_at, TeamMembership.id)
         )
-        return db.session.scalars(stmt).all()
+        return paginate(stmt, pagination_parameters)
 
 
 @blp.route("/teams/<int:team_id>/members/<int:user_id>")
@@ -190,12 +186,6 @@ class TeamMemberById(MethodView):
         services.update_row(membership, **data)
         db.session.commit()
         return membership
-
-
-def _area_for_write(area_id: int) -> Area:
-    area = get_in_scope_or_404(Area, area_id, current_user)
-    require(current_user.has_role_over(area.unit, ADMIN))
-    return area
 
 
 @blp.route("/areas")
@@ -215,7 +205,7 @@ class Areas(MethodView):
     @blp.response(201, AreaSchema)
     def post(self, data):
         """Create a patrol area from a GeoJSON polygon."""
-        area = services.create_area(data["name"], _unit_for_write(data["unit_id"]), data["geometry"])
+        area = services.create_area(data["name"], _for_admin(Unit, data["unit_id"]), data["geometry"])
         db.session.commit()
         return area
 
@@ -231,7 +221,7 @@ class AreaById(MethodView):
     @blp.response(200, AreaSchema)
     def patch(self, data, area_id):
         """Rename an area or redraw its polygon."""
-        area = services.update_row(_area_for_write(area_id), **data)
+        area = services.update_row(_for_admin(Area, area_id), **data)
         db.session.commit()
         return area
 
@@ -241,6 +231,6 @@ class AreaActivation(MethodView):
     @blp.response(200, AreaSchema)
     def post(self, area_id, action):
         """Deactivate or reactivate an area."""
-        area = services.set_active(_area_for_write(area_id), action == "activate")
+        area = services.set_active(_for_admin(Area, area_id), action == "activate")
         db.session.commit()
         return area
