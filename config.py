@@ -72,4 +72,3 @@ class Config:
     OPENAPI_SWAGGER_UI_PATH = "docs"
     # Served from the swagger-ui-bundle package, so the docs work without a CDN.
     OPENAPI_SWAGGER_UI_URL = "/api/v1/docs/assets/"
-    PAGINATION_PAGE_SIZE = 20

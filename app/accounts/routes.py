@@ -5,7 +5,7 @@ from flask import Response, current_app, request, session
 from flask.views import MethodView
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -33,7 +33,7 @@ from app.accounts.schemas import (
     UserSchema,
 )
 from app.core.access import allow_pending, get_in_scope_or_404, public, require
-from app.core.pagination import apply_sort, paginate
+from app.core.pagination import Blueprint, apply_sort, paginate
 from app.core.schemas import public_url
 from app.errors import NotFound, RuleViolation
 from app.extensions import db, limiter

@@ -138,9 +138,15 @@ def shot(request):
     return take
 
 
-def sign_in(page: Page, phone: str, password: str = PASSWORD) -> None:
-    page.goto("/login")
-    page.get_by_test_id("login-phone").fill(phone)
-    page.get_by_test_id("login-password").fill(password)
-    page.get_by_test_id("login-submit").click()
-    page.get_by_test_id("home-page").wait_for()
+@pytest.fixture
+def sign_in():
+    """sign_in(page, phone) signs in through the login form and waits for home."""
+
+    def run(page: Page, phone: str, password: str = PASSWORD) -> None:
+        page.goto("/login")
+        page.get_by_test_id("login-phone").fill(phone)
+        page.get_by_test_id("login-password").fill(password)
+        page.get_by_test_id("login-submit").click()
+        page.get_by_test_id("home-page").wait_for()
+
+    return run
