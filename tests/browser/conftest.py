@@ -14,25 +14,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, PASSWORD, VIEWPORT
+
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "frontend" / "dist"
 BIN = ROOT / ".venv" / "bin"
 SHOTS = Path(__file__).resolve().parent / "screenshots"
-
-PASSWORD = "demo-pass-2026"
-# Seeded by `flask seed-demo` (app/cli.py DEMO_ACCOUNTS).
-PHONES = {"admin": "13800000001", "coordinator": "13800000002", "officer": "13800000003", "member": "13800000004"}
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-VIEWPORT = {"width": 390, "height": 844}
 
 
 @pytest.fixture(autouse=True)
