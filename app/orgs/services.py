@@ -1,6 +1,6 @@
 """Rules for units, teams and areas. Services flush; views commit."""
 
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 
 from app.errors import RuleViolation
 from app.extensions import db
@@ -10,7 +10,7 @@ from app.orgs.models import PARENT_KIND, Area, Team, TeamMembership, Unit, UnitK
 def in_subtrees(unit_column_path, paths: list[str]):
     """A filter keeping rows whose unit lies under one of ``paths``."""
     if not paths:
-        return False
+        return false()
     return or_(*[unit_column_path.startswith(path) for path in paths])
 
 
