@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, send_from_directory
+from werkzeug.security import safe_join
 from swagger_ui_bundle import swagger_ui_path
 
 bp = Blueprint("web", __name__)
@@ -46,9 +47,10 @@ def assets(filename):
 @bp.get("/", defaults={"path": ""})
 @bp.get("/<path:path>")
 def shell(path):
-    """Client routes get index.html; files in the build root are served as they are."""
+    """Files of the build are served as they are; every other path is a client route."""
     if path.startswith("api/"):
         abort(404)
-    if path and "/" not in path and (_dist() / path).is_file():
+    candidate = safe_join(str(_dist()), path) if path else None
+    if candidate and Path(candidate).is_file():
         return _send(path)
     return _send("index.html")

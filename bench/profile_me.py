@@ -40,28 +40,10 @@ def signed_in_client(url: str, **config):
     return app, client
 
 
-def one_query_loader(session_id: str):
-    """load_user fetching the user, grants (+unit) and memberships (+team, unit) in one query."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import joinedload
-
-    from app.accounts.models import User
-    from app.extensions import db
-
-    user_id, _, version = session_id.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
-        return None
-    user = db.session.scalars(
-        select(User).where(User.id == int(user_id))
-        .options(joinedload(User.role_grants), joinedload(User.memberships))
-    ).unique().one_or_none()
-    if user is None or not user.is_active or user.session_version != int(version):
-        return None
-    return user
-
-
 def what_if(url: str, requests: int) -> None:
     """Mean ms per GET /me with candidate changes, best of 3 interleaved rounds."""
+    from whatif_app import one_query_loader
+
     from app.accounts.models import User
     from app.accounts.schemas import MeSchema
     from app.extensions import db, login_manager

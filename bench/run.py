@@ -307,7 +307,7 @@ print(count, time.perf_counter() - start)
 """
 
 
-def measure_kdf(seconds: float) -> dict:
+def measure_kdf(seconds: float, gate: QuietGate) -> dict:
     sys.path.insert(0, str(ROOT))
     from config import Config
 
@@ -327,8 +327,10 @@ def measure_kdf(seconds: float) -> dict:
         return round(rate, 2)
 
     cores = sorted(os.sched_getaffinity(0))
+    gate.wait()
     with CpuMeter() as one_meter:
         one_core = run([str(cores[0])])
+    gate.wait()
     with CpuMeter() as two_meter:
         two_procs = run(["-", "-"])
     return {
@@ -361,9 +363,9 @@ def machine_cpu() -> tuple[float, float, float]:
     return ((user + nice + system + irq + softirq) / CLK_TCK, steal / CLK_TCK, sum(fields) / CLK_TCK)
 
 
-def tree_cpu(root_pid: int) -> float:
-    """CPU seconds (user + system) of a process and all its descendants."""
-    stats = {}
+def process_table() -> dict[int, tuple[int, str, float]]:
+    """pid -> (parent pid, command name, CPU seconds used)."""
+    table = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -371,19 +373,28 @@ def tree_cpu(root_pid: int) -> float:
             text = (entry / "stat").read_text()
         except OSError:
             continue
+        name = text[text.index("(") + 1:text.rindex(")")]
         fields = text[text.rindex(")") + 2:].split()
-        stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / CLK_TCK)
-    wanted, total, frontier = {root_pid}, 0.0, [root_pid]
+        table[int(entry.name)] = (int(fields[1]), name, (int(fields[11]) + int(fields[12])) / CLK_TCK)
+    return table
+
+
+def tree_cpu(root_pid: int, table: dict | None = None) -> float:
+    """CPU seconds (user + system) of a process and all its descendants."""
+    table = table if table is not None else process_table()
+    wanted, frontier = {root_pid}, [root_pid]
     while frontier:
         parent = frontier.pop()
-        for pid, (ppid, _) in stats.items():
+        for pid, (ppid, _, _) in table.items():
             if ppid == parent and pid not in wanted:
                 wanted.add(pid)
                 frontier.append(pid)
-    for pid in wanted:
-        if pid in stats:
-            total += stats[pid][1]
-    return total
+    return sum(table[pid][2] for pid in wanted if pid in table)
+
+
+def database_cpu(table: dict) -> float:
+    """CPU seconds of the PostgreSQL server's processes (0 for SQLite, which runs in gunicorn)."""
+    return sum(cpu for _, name, cpu in table.values() if name.startswith("postgres"))
 
 
 def own_cpu() -> float:
@@ -400,23 +411,29 @@ class CpuMeter:
     def __init__(self, server_pid: int | None = None):
         self.server_pid = server_pid
 
+    def _sample(self):
+        table = process_table()
+        server = tree_cpu(self.server_pid, table) if self.server_pid else 0.0
+        return time.monotonic(), machine_cpu(), own_cpu(), server, database_cpu(table)
+
     def __enter__(self):
-        self.start = (time.monotonic(), machine_cpu(), own_cpu(),
-                      tree_cpu(self.server_pid) if self.server_pid else 0.0)
+        self.start = self._sample()
         return self
 
     def __exit__(self, *exc):
-        wall = time.monotonic() - self.start[0]
-        (busy0, steal0, _), (busy1, steal1, _) = self.start[1], machine_cpu()
-        server = (tree_cpu(self.server_pid) if self.server_pid else 0.0) - self.start[3]
-        own = own_cpu() - self.start[2]
+        end = self._sample()
+        wall = end[0] - self.start[0]
+        (busy0, steal0, _), (busy1, steal1, _) = self.start[1], end[1]
+        own, server, database = (end[i] - self.start[i] for i in (2, 3, 4))
         capacity = wall * (os.cpu_count() or 1) / 100
         busy = busy1 - busy0
         self.result = {
             "busy_pct": round(busy / capacity, 1),
             "server_pct": round(server / capacity, 1),
+            "database_pct": round(database / capacity, 1),
             "bench_and_wrk_pct": round(own / capacity, 1),
-            "other_pct": round(max(0.0, busy - server - own) / capacity, 1),
+            # the kernel's own work (loopback networking in softirq) lands here too
+            "other_pct": round(max(0.0, busy - server - database - own) / capacity, 1),
             "steal_pct": round((steal1 - steal0) / capacity, 1),
         }
         return False
@@ -435,15 +452,42 @@ def wait_until_idle(server_pid: int, limit_s: float = 60) -> float:
     return round(time.monotonic() - started, 1)
 
 
+class QuietGate:
+    """Other work on the machine (tests, browsers) skews a run: wait, within a budget, for a
+    second in which processes other than gunicorn and the bench use under `threshold` % of
+    the cores. Each wait is recorded with the run."""
+
+    def __init__(self, budget_s: float, per_wait_s: float = 20, threshold_pct: float = 10):
+        self.left = budget_s
+        self.per_wait = per_wait_s
+        self.threshold = threshold_pct
+
+    def wait(self, server_pid: int | None = None) -> dict:
+        started = time.monotonic()
+        other = None
+        while True:
+            with CpuMeter(server_pid) as meter:
+                time.sleep(1.0)
+            other = meter.result["other_pct"]
+            waited = time.monotonic() - started
+            if other < self.threshold or waited >= min(self.per_wait, self.left):
+                break
+        self.left = max(0.0, self.left - waited)
+        if other >= self.threshold:
+            log(f"  machine still busy ({other:.0f}% of the CPUs used by other processes): measuring anyway")
+        return {"waited_s": round(waited, 1), "other_pct_before": other}
+
+
 class Gunicorn:
-    def __init__(self, env: dict, log_path: Path):
+    def __init__(self, env: dict, log_path: Path, app: str = "wsgi:app"):
+        self.app = app
         self.env = env
         self.log_path = log_path
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> None:
         self.log_file = self.log_path.open("w")
-        cmd = [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"]
+        cmd = [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", self.app]
         if not Path(cmd[0]).exists():
             cmd = [sys.executable, "-m", "gunicorn", *cmd[1:]]
         # Own session: Ctrl-C reaches us, and we stop gunicorn in order.
@@ -478,7 +522,10 @@ def gunicorn_settings(env: dict) -> dict:
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    return {key: conf.get(key) for key in ("workers", "threads", "worker_class", "keepalive", "timeout")}
+    settings = {key: conf.get(key) for key in ("workers", "threads", "worker_class", "keepalive", "timeout")}
+    settings["overrides"] = {k: env[k] for k in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_CMD_ARGS")
+                             if env.get(k)}
+    return settings
 
 
 class Client:
@@ -680,18 +727,19 @@ def markdown(results: dict) -> str:
         f"Linux {m['kernel']}, Python {m['python']}",
         f"- Database: {m['db_version']}; {results['population']['users']} users, "
         f"{results['population']['teams']} teams, {results['population']['role_grants']} role grants",
-        f"- Server: gunicorn {g['worker_class']}, {g['workers']} workers × {g['threads']} threads "
-        f"(gunicorn.conf.py), same machine as the load generator",
+        f"- Server: gunicorn {p['app']}, {g['worker_class']}, {g['workers']} workers × {g['threads']} threads "
+        f"(gunicorn.conf.py{', ' + str(g['overrides']) if g.get('overrides') else ''}), "
+        f"same machine as the load generator",
         f"- Load: {m['wrk']}; {p['duration_s']:g} s per run after {p['warmup_s']:g} s warm-up; "
         f"≤ 2 wrk threads; /me rotates over {p['me_sessions']} sessions, "
         f"sign-in over {p['login_phones']} phones",
         f"- Background: load average {' '.join(results['loadavg_before'])} before the run; the last column "
-        f"is CPU (% of all cores) used by gunicorn / by processes that are neither gunicorn, wrk nor this "
-        f"script during each run",
+        f"is CPU (% of all cores) used during each run by gunicorn / by PostgreSQL / by everything else "
+        f"except wrk and this script (other sessions' tests and browsers, kernel networking)",
         f"- Commit: {m['git_commit']}{' (+ uncommitted backend changes)' if m['backend_uncommitted_changes'] else ''}",
         "",
         "| Endpoint | Clients | req/s | p50 ms | p95 ms | p99 ms | non-2xx | socket errors | vs ceiling "
-        "| CPU server / other % |",
+        "| CPU % gunicorn / db / other |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     ceiling = {r["clients"]: r["rps"] for r in results["runs"].get("ping", [])}
@@ -703,7 +751,8 @@ def markdown(results: dict) -> str:
             lines.append(
                 f"| {ENDPOINT_TITLES[endpoint]} | {run['clients']} | {run['rps']:.1f} | {ms(run['p50_ms'])} | "
                 f"{ms(run['p95_ms'])} | {ms(run['p99_ms'])} | {run['non_2xx']} | {errors} | {share} "
-                f"| {run['cpu']['server_pct']:.0f} / {run['cpu']['other_pct']:.0f} |")
+                f"| {run['cpu']['server_pct']:.0f} / {run['cpu']['database_pct']:.0f} / "
+                f"{run['cpu']['other_pct']:.0f} |")
     kdf = results.get("kdf")
     if kdf:
         lines += [
@@ -753,8 +802,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sessions", type=int, default=300, help="signed-in sessions /me rotates over")
     parser.add_argument("--login-phones", type=int, default=1000, help="phones the sign-in run rotates over")
     parser.add_argument("--kdf-seconds", type=float, default=4)
+    parser.add_argument("--quiet-budget", type=float, default=60,
+                        help="total seconds to spend waiting for other processes to go quiet before runs "
+                             "(default 60; 0 disables)")
     parser.add_argument("--dist", type=Path, default=ROOT / "frontend" / "dist", help="built front end")
     parser.add_argument("--only", default="ping,me,login", help="endpoints to load (default ping,me,login)")
+    parser.add_argument("--app", default="wsgi:app",
+                        help="WSGI app for gunicorn (default wsgi:app; bench.whatif_app:app measures the "
+                             "suggested changes; results then get a -whatif suffix)")
     parser.add_argument("--keep-server", action="store_true",
                         help="leave gunicorn running after the runs until Ctrl-C (for profiling)")
     parser.add_argument("--no-save", action="store_true", help="don't write bench/results/")
@@ -776,7 +831,9 @@ def main() -> int:
 
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{WORK / 'bench.sqlite'}"
     secret_key = secrets.token_urlsafe(32)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "GUNICORN_"))}
+    # FLASK_* settings of the caller's shell must not leak into the measured app; the
+    # gunicorn knobs (WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_CMD_ARGS) may, and are recorded.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_") and k != "GUNICORN_BIND"}
     env.update({
         "DATABASE_URL": url,
         "FLASK_SECRET_KEY": secret_key,
@@ -793,7 +850,8 @@ def main() -> int:
     log(f"seeded {population['users']} users, {population['teams']} teams in {population['seconds']} s")
 
     log(f"measuring argon2 ({args.kdf_seconds:g} s on 1 core, then {args.kdf_seconds:g} s with 2 processes)")
-    kdf = measure_kdf(args.kdf_seconds)
+    gate = QuietGate(args.quiet_budget)
+    kdf = measure_kdf(args.kdf_seconds, gate)
     log(f"argon2: {kdf['hashes_per_s_1_core']} hashes/s on 1 core, {kdf['hashes_per_s_2_procs']} with 2 processes")
 
     port = free_port()
@@ -802,7 +860,7 @@ def main() -> int:
     results = {
         "date": datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         "machine": machine_facts(db_kind, database_version(url), settings, wrk_version(wrk)),
-        "parameters": {"duration_s": args.duration, "warmup_s": args.warmup, "clients": clients,
+        "parameters": {"app": args.app, "duration_s": args.duration, "warmup_s": args.warmup, "clients": clients,
                        "members": args.members, "teams": args.teams, "me_sessions": args.sessions,
                        "login_phones": args.login_phones, "wrk_timeout_s": 30,
                        "login_duration_s": args.login_duration},
@@ -812,7 +870,7 @@ def main() -> int:
         "runs": {},
     }
 
-    server = Gunicorn(env, WORK / "gunicorn.log")
+    server = Gunicorn(env, WORK / "gunicorn.log", args.app)
     base_url = f"http://127.0.0.1:{port}"
     client = Client("127.0.0.1", port)
     try:
@@ -857,9 +915,11 @@ def main() -> int:
                     run_wrk(wrk, base_url, files[endpoint], c, args.warmup, login, 30)
                     wait_until_idle(server.proc.pid)
                 duration = args.login_duration if login else args.duration
+                quiet = gate.wait(server.proc.pid)
                 with CpuMeter(server.proc.pid) as meter:
                     run = run_wrk(wrk, base_url, files[endpoint], c, duration, login, 30)
                 run["cpu"] = meter.result
+                run["quiet_wait"] = quiet
                 # Little's law: what a client waits once the queue is full (short runs cut it off)
                 run["steady_latency_ms"] = round(c / run["rps"] * 1000, 1) if run["rps"] else None
                 run["drain_s"] = wait_until_idle(server.proc.pid)
@@ -867,7 +927,8 @@ def main() -> int:
                 log(f"{ENDPOINT_TITLES[endpoint]:<30} c={c:<3} {run['rps']:>8.1f} req/s  "
                     f"p50 {ms(run['p50_ms'])} p95 {ms(run['p95_ms'])} p99 {ms(run['p99_ms'])} ms  "
                     f"non-2xx {run['non_2xx']}  socket errors {sum(run['socket_errors'].values())}  "
-                    f"cpu server {run['cpu']['server_pct']}% other {run['cpu']['other_pct']}%")
+                    f"cpu gunicorn {run['cpu']['server_pct']}% db {run['cpu']['database_pct']}% "
+                    f"other {run['cpu']['other_pct']}%")
                 if run["non_2xx"] or any(run["socket_errors"].values()):
                     log(f"!!! {run['non_2xx']} non-2xx responses {run['statuses'] or ''}, "
                         f"socket errors {run['socket_errors']}")
@@ -891,7 +952,8 @@ def main() -> int:
     if not args.no_save:
         RESULTS.mkdir(parents=True, exist_ok=True)
         host = re.sub(r"[^A-Za-z0-9_.-]", "-", socket.gethostname()) or "python-svc"
-        stem = RESULTS / f"{datetime.now().strftime('%Y-%m-%d')}-{host}-{db_kind}"
+        suffix = "" if args.app == "wsgi:app" else "-whatif"
+        stem = RESULTS / f"{datetime.now().strftime('%Y-%m-%d')}-{host}-{db_kind}{suffix}"
         stem.with_suffix(".md").write_text(report)
         stem.with_suffix(".json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
         log(f"wrote {stem.relative_to(ROOT)}.md and .json ({results['elapsed_s']} s in all)")

@@ -20,6 +20,7 @@ export default defineConfig({
       includeAssets: [],
       includeManifestIcons: false,
       manifest: {
+        id: '/',
         name: "平安巡防 Ping'an Patrol",
         short_name: '平安巡防',
         description: '巡防队员、协调员与社区民警的平安建设工具 / Neighbourhood patrol app',

@@ -36,3 +36,8 @@ def test_missing_asset_is_a_404_not_the_shell(client):
 def test_api_paths_never_fall_through_to_the_shell(client):
     response = client.get("/api/v2/anything")
     assert response.status_code == 404 and response.get_json()["error"] == "not_found"
+
+
+def test_files_outside_the_build_are_never_served(client):
+    with client.get("/..%2F..%2Fconfig.py") as response:
+        assert b"SECRET_KEY" not in response.data

@@ -146,6 +146,12 @@ async function csrf(): Promise<string> {
 }
 
 // ---- requests ------------------------------------------------------------
+let authProblem: ((error: string) => void) | null = null;
+/** Called when the server says our session ended or the account's status changed. */
+export function onAuthProblem(fn: (error: string) => void): void {
+  authProblem = fn;
+}
+
 export interface Result<T> { data: T; pagination: Pagination | null }
 
 async function request<T>(method: string, path: string, body?: unknown, retried = false): Promise<Result<T>> {
@@ -181,6 +187,7 @@ async function request<T>(method: string, path: string, body?: unknown, retried 
       await refreshCsrf();
       return request<T>(method, path, body, true);
     }
+    if (error === 'unauthorized' || error === 'account_pending' || error === 'account_deactivated') authProblem?.(error);
     const ra = Number(res.headers.get('Retry-After'));
     const fields: FieldErrors = json?.errors?.json && typeof json.errors.json === 'object' ? json.errors.json : {};
     throw new ApiError(res.status, error, fields, Number.isFinite(ra) && ra > 0 ? ra : null);

@@ -1,4 +1,4 @@
-import { api, ApiError, clearCsrf, offlineStore, refreshCsrf, type Me, type RoleName } from './api';
+import { api, ApiError, clearCsrf, offlineStore, onAuthProblem, refreshCsrf, type Me, type RoleName } from './api';
 import { localeStore, setLocale, type Locale } from './i18n';
 import { createStore, storage } from './store';
 
@@ -24,6 +24,14 @@ export interface Session {
 const initial = cachedMe();
 export const sessionStore = createStore<Session>({ me: initial, ready: false, stale: initial !== null });
 
+/** The server ended our session (rejection, deactivation, password change elsewhere). */
+export const sessionEndedStore = createStore(false);
+
+function sessionEnded(): void {
+  if (sessionStore.get().me) sessionEndedStore.set(true);
+  setMe(null);
+}
+
 export function setMe(me: Me | null, stale = false): void {
   storage.set(ME_KEY, me ? JSON.stringify(me) : null);
   sessionStore.set({ me, ready: true, stale });
@@ -48,7 +56,7 @@ export async function loadMe(): Promise<Me | null> {
     return me;
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) {
-      setMe(null);
+      sessionEnded();
       return null;
     }
     const cur = sessionStore.get();
@@ -56,6 +64,13 @@ export async function loadMe(): Promise<Me | null> {
     throw e;
   }
 }
+
+onAuthProblem((error) => {
+  if (!sessionStore.get().me) return;
+  // Signed out elsewhere (password change, deactivation): forget the cached user.
+  if (error === 'unauthorized') sessionEnded();
+  else loadMe().catch(() => undefined);
+});
 
 export async function bootstrap(): Promise<void> {
   refreshCsrf().catch(() => undefined);
@@ -68,6 +83,7 @@ export async function bootstrap(): Promise<void> {
 
 export async function login(phone: string, password: string): Promise<Me> {
   const me = await api.post<Me>('/auth/login', { phone, password });
+  sessionEndedStore.set(false);
   clearCsrf(); // the session changed; Flask-WTF tokens are bound to it
   refreshCsrf().catch(() => undefined);
   setMe(me);
@@ -82,6 +98,7 @@ export async function register(body: {
   password: string;
 }): Promise<Me> {
   const me = await api.post<Me>('/auth/register', { ...body, locale: localeStore.get() });
+  sessionEndedStore.set(false);
   clearCsrf();
   refreshCsrf().catch(() => undefined);
   setMe(me);

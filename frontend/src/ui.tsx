@@ -296,11 +296,27 @@ export function toFormErrors(e: unknown, known: string[], fieldOf: Record<string
     const target = fieldOf[e.error];
     if (target && !fields[target]) fields[target] = errorText(e);
   }
-  const general = [errorText(e), ...extra].join(' ');
+  // A whole-request error shown next to its field needs no second copy at the top;
+  // validation_failed keeps its summary line.
+  const onField = Object.keys(fields).length > 0 && e instanceof ApiError && e.error !== 'validation_failed';
+  const general = [...(onField ? [] : [errorText(e)]), ...extra].join(' ') || null;
   return { general, fields };
 }
 
 export const noErrors: FormErrors = { general: null, fields: {} };
+
+/** After a failed submit: focus the first invalid field, or bring the message into view. */
+export function useRevealErrors(errors: FormErrors): void {
+  useEffect(() => {
+    if (Object.keys(errors.fields).length) {
+      const el = document.querySelector<HTMLElement>('main [aria-invalid="true"]');
+      el?.focus();
+      el?.scrollIntoView({ block: 'center' });
+    } else if (errors.general) {
+      document.querySelector('main [role="alert"]')?.scrollIntoView({ block: 'center' });
+    }
+  }, [errors]);
+}
 
 // ---- data ------------------------------------------------------------------
 export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]) {

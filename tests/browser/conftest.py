@@ -5,6 +5,7 @@ Screenshots land in tests/browser/screenshots/<test>-<step>.png.
 """
 
 import os
+import re
 import socket
 import subprocess
 import time
@@ -117,7 +118,7 @@ def new_context(browser: Browser, live_server: str):
 def shot(request):
     """shot(page, "step") saves screenshots/<test>-<step>.png."""
     SHOTS.mkdir(exist_ok=True)
-    test = request.node.name.removeprefix("test_")
+    test = re.sub(r"[^\w.-]+", "-", request.node.name.removeprefix("test_")).strip("-")
 
     def take(page: Page, step: str, full_page: bool = False) -> None:
         page.screenshot(path=str(SHOTS / f"{test}-{step}.png"), full_page=full_page)

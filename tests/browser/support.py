@@ -27,8 +27,8 @@ VIEWPORT = {"width": 390, "height": 844}
 # links/tokens and phone numbers.
 _VISIBLE_TEXT = """() => {
   const root = document.body.cloneNode(true);
-  root.querySelectorAll('[lang]:not([lang="' + document.documentElement.lang + '"]), .link-text, a[href^="tel:"], noscript, script, style')
-    .forEach((el) => el.remove());
+  const other = '[lang]:not([lang="' + document.documentElement.lang + '"])';
+  root.querySelectorAll(other + ', .link-text, a[href^="tel:"], noscript, script, style').forEach((el) => el.remove());
   return root.textContent;
 }"""
 

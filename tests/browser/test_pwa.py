@@ -1,5 +1,6 @@
 """The PWA in real Chromium: journey 1 (join), language, offline start, installability, bad input."""
 
+import json
 import random
 
 import pytest
@@ -178,6 +179,7 @@ def test_chromium_reports_the_app_installable(pw, live_server, tmp_path, shot):
         ("zh-CN", "这个密码太常见", "密码至少需要 8 位", "填写的内容有误"),
         ("en", "This password is too common", "at least 8 characters", "Some entries are not valid"),
     ],
+    ids=["zh-CN", "en"],
 )
 def test_weak_password_shows_translated_error(new_context, sign_in, shot, locale, common, short, summary):
     coordinator = new_context("zh-CN").new_page()
@@ -196,10 +198,39 @@ def test_weak_password_shows_translated_error(new_context, sign_in, shot, locale
     expect(page.get_by_test_id("join-password")).to_have_attribute("aria-invalid", "true")
     if locale == "zh-CN":
         assert latin_words(page) == []
-    shot(page, f"{locale}-01-common")
+    shot(page, "01-common")
 
     page.get_by_test_id("join-password").fill("abc")  # checked before sending
     page.get_by_test_id("join-submit").click()
     expect(page.get_by_test_id("join-password-error")).to_contain_text(short)
-    shot(page, f"{locale}-02-short")
+    shot(page, "02-short")
     expect(page.get_by_test_id("join-page")).to_be_visible()
+
+
+def test_admin_area_geometry_errors_are_translated(new_context, sign_in, shot):
+    page = new_context("zh-CN").new_page()
+    sign_in(page, PHONES["admin"])
+    page.get_by_test_id("tile-areas").click()
+    page.get_by_test_id("area-new").click()
+    page.get_by_test_id("area-name-new").fill("测试巡逻区")
+    page.get_by_test_id("area-unit").select_option(label=f"{DEMO_UNIT}（社区）")
+    geometry = page.get_by_test_id("area-geometry-new")
+    error = page.get_by_test_id("area-geometry-new-error")
+
+    geometry.fill("{not json")
+    page.get_by_test_id("area-save-new").click()
+    expect(error).to_have_text("不是有效的 JSON，请检查括号和引号。")
+
+    bow_tie = [[116.45, 39.93], [116.46, 39.94], [116.46, 39.93], [116.45, 39.94], [116.45, 39.93]]
+    feature = {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [bow_tie]}}
+    geometry.fill(json.dumps(feature))
+    page.get_by_test_id("area-save-new").click()
+    expect(error).to_contain_text("区域范围无效：")  # the server's detail follows the translated label
+    shot(page, "01-self-intersection")
+
+    square = [[116.45, 39.93], [116.46, 39.93], [116.46, 39.94], [116.45, 39.94], [116.45, 39.93]]
+    geometry.fill(json.dumps({"type": "Polygon", "coordinates": [square]}))
+    page.get_by_test_id("area-save-new").click()
+    expect(page.get_by_test_id("notice")).to_have_text("已创建：测试巡逻区")
+    expect(page.locator("li[data-testid^='area-']").filter(has_text="测试巡逻区")).to_have_count(1)
+    shot(page, "02-created")

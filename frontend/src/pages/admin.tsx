@@ -11,6 +11,7 @@ import {
   Loading,
   LoadMore,
   noErrors,
+  useRevealErrors,
   Notice,
   Page,
   SelectField,
@@ -80,6 +81,7 @@ function RenameForm(props: { name: string; path: string; onDone: (row: any) => v
   const [name, setName] = useState(props.name);
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FormErrors>(noErrors);
+  useRevealErrors(errors);
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!name.trim()) return setErrors({ general: null, fields: { name: t('fe.required') } });
@@ -127,6 +129,7 @@ export function AdminUnits() {
   const [parent, setParent] = useState('');
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FormErrors>(noErrors);
+  useRevealErrors(errors);
   const parentKind = PARENT_KIND[kind];
   const parents = (all.data ?? []).filter((u) => u.kind === parentKind && u.is_active);
 
@@ -257,6 +260,7 @@ export function AdminTeams() {
   const [unit, setUnit] = useState('');
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FormErrors>(noErrors);
+  useRevealErrors(errors);
 
   const replace = (tm: Team) => list.setItems((items) => items.map((x) => (x.id === tm.id ? { ...x, ...tm } : x)));
 
@@ -394,6 +398,7 @@ function AreaForm(props: {
   const [geo, setGeo] = useState(a ? JSON.stringify(a.geometry, null, 1) : '');
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FormErrors>(noErrors);
+  useRevealErrors(errors);
   const submit = async (e: Event) => {
     e.preventDefault();
     const fields: Record<string, string> = {};

@@ -1,10 +1,10 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type InvitePreview } from '../api';
 import { fmtTime, t } from '../i18n';
 import { Link, navigate } from '../router';
-import { login, logout, register, sessionStore } from '../session';
+import { login, logout, register, sessionEndedStore, sessionStore } from '../session';
 import { useStore } from '../store';
-import { ErrorBox, Field, Loading, noErrors, Notice, Page, SubmitButton, toFormErrors, useAsync, type FormErrors } from '../ui';
+import { ErrorBox, Field, Loading, noErrors, useRevealErrors, Notice, Page, SubmitButton, toFormErrors, useAsync, type FormErrors } from '../ui';
 
 export const cleanPhone = (v: string) => v.replace(/[\s-]/g, '');
 const PHONE_RE = /^(\+?86)?1[3-9]\d{9}$/;
@@ -22,10 +22,17 @@ function safeNext(): string {
 }
 
 export function Login() {
+  const session = useStore(sessionStore);
+  useEffect(() => {
+    // Already signed in (e.g. the back button after signing in): go where we were headed.
+    if (session.me && !session.stale) navigate(safeNext(), true);
+  }, [session.me, session.stale]);
+  const ended = useStore(sessionEndedStore);
   const [phone, setPhone] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FormErrors>(noErrors);
+  useRevealErrors(errors);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -46,6 +53,11 @@ export function Login() {
 
   return (
     <Page title={t('login.title')} testid="login-page">
+      {ended && !errors.general && (
+        <p class="alert alert-info" role="status" data-testid="signed-out-notice">
+          {t('login.signedOut')}
+        </p>
+      )}
       <form class="card form" onSubmit={submit} noValidate>
         <ErrorBox error={errors.general} />
         <Field
@@ -84,6 +96,7 @@ export function Join({ token }: { token: string }) {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FormErrors>(noErrors);
+  useRevealErrors(errors);
   const [replacing, setReplacing] = useState(false);
 
   if (invite.loading && !invite.data) return <Loading />;
@@ -200,6 +213,7 @@ export function Reset({ token }: { token: string }) {
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
   const [errors, setErrors] = useState<FormErrors>(noErrors);
+  useRevealErrors(errors);
 
   if (info.loading && !info.data) return <Loading />;
   if (info.error && !info.data) {

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, fmtPhone, listAll, qs, type Invite, type Member, type Team, type User } from '../api';
 import { fmtDate, fmtTime, t, useLocale, type MsgKey } from '../i18n';
 import { Link } from '../router';
@@ -14,6 +14,7 @@ import {
   Loading,
   LoadMore,
   noErrors,
+  useRevealErrors,
   Notice,
   Page,
   SelectField,
@@ -37,17 +38,24 @@ function inviteState(inv: Invite): InviteState {
   return 'usable';
 }
 
-function InviteLinkBlock({ inv }: { inv: Invite }) {
+function InviteLinkBlock({ inv, suffix = '' }: { inv: Invite; suffix?: string }) {
   return (
-    <div class="invite-result" data-testid="invite-result">
+    <div class="invite-result" data-testid={'invite-result' + suffix}>
       <CopyLink
         url={inv.url}
-        testid="invite-link"
+        testid={'invite-link' + suffix}
         shareTitle={t('invites.shareTitle')}
         shareText={t('invites.shareText', { team: inv.team.name })}
       />
       <figure class="qr">
-        <img src={inv.qr_svg_url} width={240} height={240} alt={t('invites.qrAlt')} data-testid="invite-qr" />
+        <img
+          src={inv.qr_svg_url}
+          width={240}
+          height={240}
+          alt={t('invites.qrAlt')}
+          loading="lazy"
+          data-testid={'invite-qr' + suffix}
+        />
         <figcaption class="muted">{t('invites.scan')}</figcaption>
       </figure>
     </div>
@@ -65,10 +73,15 @@ export function Invites() {
   const [auto, setAuto] = useState(false);
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FormErrors>(noErrors);
+  useRevealErrors(errors);
   const [created, setCreated] = useState<Invite | null>(null);
   const [filter, setFilter] = useState('');
   const list = usePaged<Invite>('/invites' + qs({ team_id: filter, sort: '-created_at' }));
   const [rowError, setRowError] = useState<{ id: number; error: unknown } | null>(null);
+  const createdRef = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (created) createdRef.current?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+  }, [created]);
 
   const teamOptions = (teams.data ?? [])
     .filter((tm) => tm.is_active !== false)
@@ -156,7 +169,7 @@ export function Invites() {
       )}
 
       {created && (
-        <section class="card" aria-labelledby="inv-done">
+        <section class="card" aria-labelledby="inv-done" ref={createdRef} tabIndex={-1}>
           <h2 id="inv-done">{t('invites.created')}</h2>
           <p class="item-title">{t('fmt.teamUnit', { team: created.team.name, unit: created.unit.name })}</p>
           <p class="muted">{t('invites.expiresAt', { time: fmtTime(created.expires_at) })}</p>
@@ -200,7 +213,7 @@ export function Invites() {
                 <>
                   <details class="inv-details">
                     <summary>{t('invites.link')}</summary>
-                    <InviteLinkBlock inv={inv} />
+                    <InviteLinkBlock inv={inv} suffix={`-${inv.id}`} />
                   </details>
                   <div class="btn-row">
                     <ConfirmButton

@@ -51,6 +51,7 @@ function tiles(me: Me) {
 
 export function Home() {
   const { me, stale } = useStore(sessionStore);
+  const offline = useStore(offlineStore);
   if (!me) return null;
   const roles = [...me.roles].sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role));
   return (
@@ -72,7 +73,7 @@ export function Home() {
             ))}
           </ul>
         )}
-        {stale && <p class="muted small">{t('home.lastKnown')}</p>}
+        {stale && offline && <p class="muted small">{t('home.lastKnown')}</p>}
       </div>
 
       <nav class="tiles" aria-label={t('home.tools')}>
@@ -144,9 +145,12 @@ export function Pending() {
   return (
     <Page title={t('pending.title')} testid="pending-page">
       <div class="card pending-card">
-        <div class="big-icon" aria-hidden="true">
-          ⏳
-        </div>
+        <svg class="big-icon" viewBox="0 0 24 24" width="64" height="64" aria-hidden="true">
+          <path
+            fill="currentColor"
+            d="M12 2a10 10 0 1 0 10 10A10 10 0 0 0 12 2zm0 18a8 8 0 1 1 8-8 8 8 0 0 1-8 8zm.5-13H11v6l5.2 3.2.8-1.3-4.5-2.7z"
+          />
+        </svg>
         <p class="lead">{t('pending.body', { name: me.display_name })}</p>
         {me.teams.length > 0 && (
           <p>

@@ -4,7 +4,7 @@ import { t, useLocale, type Locale } from '../i18n';
 import { navigate } from '../router';
 import { changeLocale, logout, sessionStore } from '../session';
 import { useStore } from '../store';
-import { ActionButton, ErrorBox, Field, noErrors, Notice, Page, SubmitButton, toFormErrors, type FormErrors } from '../ui';
+import { ActionButton, ErrorBox, Field, noErrors, useRevealErrors, Notice, Page, SubmitButton, toFormErrors, type FormErrors } from '../ui';
 import { checkPassword } from './auth';
 
 const LANGS: { value: Locale; label: string }[] = [
@@ -20,6 +20,7 @@ export function Settings() {
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
   const [errors, setErrors] = useState<FormErrors>(noErrors);
+  useRevealErrors(errors);
 
   const changePassword = async (e: Event) => {
     e.preventDefault();
@@ -46,7 +47,18 @@ export function Settings() {
   return (
     <Page title={t('settings.title')} back="/" testid="settings-page">
       <section class="card" aria-labelledby="lang-h">
-        <h2 id="lang-h">{t('settings.language')}</h2>
+        {/* Named in both languages so someone stuck in the wrong one still finds it. */}
+        <h2 id="lang-h">
+          {locale === 'en' ? (
+            <>
+              Language <span lang="zh-CN">/ 语言</span>
+            </>
+          ) : (
+            <>
+              语言 <span lang="en">/ Language</span>
+            </>
+          )}
+        </h2>
         <div class="segmented" role="group" aria-labelledby="lang-h">
           {LANGS.map((l) => (
             <button
