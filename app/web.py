@@ -3,8 +3,8 @@
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, send_from_directory
-from werkzeug.security import safe_join
 from swagger_ui_bundle import swagger_ui_path
+from werkzeug.security import safe_join
 
 bp = Blueprint("web", __name__)
 

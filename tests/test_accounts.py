@@ -477,3 +477,8 @@ def test_concurrent_sign_ups_never_exceed_the_invites_uses(app, org, create_invi
         statuses = list(pool.map(attempt, phones))
     assert sorted(statuses) == [201] * 3 + [410] * 5
     assert fresh(Invite, invite.id).use_count == 3
+
+
+def test_reactivating_an_active_account_is_a_409(client_as, staff):
+    response = client_as(staff.coordinator_a1).post(f"/api/v1/users/{staff.member_a1.id}/reactivate")
+    assert_error(response, 409, "not_deactivated")

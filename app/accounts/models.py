@@ -31,6 +31,15 @@ class UserStatus(enum.StrEnum):
     DEACTIVATED = "deactivated"
 
 
+# action -> (statuses it applies to, the status it leads to, the error otherwise)
+STATUS_TRANSITIONS = {
+    "approve": ({UserStatus.PENDING}, UserStatus.ACTIVE, "not_pending"),
+    "reject": ({UserStatus.PENDING}, UserStatus.REJECTED, "not_pending"),
+    "deactivate": ({UserStatus.PENDING, UserStatus.ACTIVE}, UserStatus.DEACTIVATED, "not_active"),
+    "reactivate": ({UserStatus.DEACTIVATED}, UserStatus.ACTIVE, "not_deactivated"),
+}
+
+
 class User(UserMixin, TimestampMixin, Base):
     __tablename__ = "users"
 

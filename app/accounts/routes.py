@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts import services
-from app.accounts.models import MANAGER_ROLES, STAFF_ROLES, Invite, Role, RoleGrant, User
+from app.accounts.models import MANAGER_ROLES, STAFF_ROLES, STATUS_TRANSITIONS, Invite, Role, RoleGrant, User
 from app.accounts.phones import normalize_mainland_mobile
 from app.accounts.schemas import (
     CsrfTokenSchema,
@@ -246,14 +246,6 @@ def _user_for_manager(user_id: int) -> User:
     return user
 
 
-USER_ACTIONS = {
-    "approve": services.approve_user,
-    "reject": services.reject_user,
-    "deactivate": services.deactivate_user,
-    "reactivate": services.reactivate_user,
-}
-
-
 @blp.route("/users")
 class Users(MethodView):
     @blp.arguments(UserQuerySchema, location="query")
@@ -286,12 +278,12 @@ class UserById(MethodView):
         return _user_in_scope_or_404(user_id)
 
 
-@blp.route("/users/<int:user_id>/<any(approve,reject,deactivate,reactivate):action>")
+@blp.route(f"/users/<int:user_id>/<any({','.join(STATUS_TRANSITIONS)}):action>")
 class UserAction(MethodView):
     @blp.response(200, UserSchema)
     def post(self, user_id, action):
         """Approve or reject a registration; deactivate (ending its sessions) or reactivate an account."""
-        user = USER_ACTIONS[action](_user_for_manager(user_id))
+        user = services.change_status(_user_for_manager(user_id), action)
         db.session.commit()
         return user
 

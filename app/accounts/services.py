@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.accounts.models import Invite, PasswordReset, Role, RoleGrant, User, UserStatus
+from app.accounts.models import STATUS_TRANSITIONS, Invite, PasswordReset, Role, RoleGrant, User, UserStatus
 from app.accounts.passwords import burn_verification_time, hash_password, needs_rehash, verify_password
 from app.core.models import utcnow
 from app.errors import Conflict, Forbidden, Gone, NotFound, RuleViolation, Unauthorized
@@ -191,34 +191,14 @@ def consume_password_reset(token: str, new_password: str) -> User:
 # Approval and deactivation --------------------------------------------------
 
 
-def approve_user(user: User) -> User:
-    if user.status != UserStatus.PENDING:
-        raise Conflict("not_pending", "only a pending registration can be approved")
-    user.status = UserStatus.ACTIVE
-    db.session.flush()
-    return user
-
-
-def reject_user(user: User) -> User:
-    if user.status != UserStatus.PENDING:
-        raise Conflict("not_pending", "only a pending registration can be rejected")
-    user.status = UserStatus.REJECTED
-    user.end_sessions()
-    db.session.flush()
-    return user
-
-
-def deactivate_user(user: User) -> User:
-    user.status = UserStatus.DEACTIVATED
-    user.end_sessions()
-    db.session.flush()
-    return user
-
-
-def reactivate_user(user: User) -> User:
-    if user.status != UserStatus.DEACTIVATED:
-        raise Conflict("not_deactivated", "only a deactivated account can be reactivated")
-    user.status = UserStatus.ACTIVE
+def change_status(user: User, action: str) -> User:
+    """Approve, reject, deactivate or reactivate; closing an account ends its sessions at once."""
+    allowed_from, target, error = STATUS_TRANSITIONS[action]
+    if user.status not in allowed_from:
+        raise Conflict(error, f"cannot {action} an account that is {user.status.value}")
+    user.status = target
+    if not user.is_active:
+        user.end_sessions()
     db.session.flush()
     return user
 
