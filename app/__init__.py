@@ -3,6 +3,7 @@
 import logging
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from flask import Flask, request
@@ -34,6 +35,8 @@ def create_app(config=None) -> Flask:
     from app.cli import register_commands
     from app.core import sqlite  # noqa: F401  (registers the SQLite pragmas)
     from app.core.access import enforce_access_policy
+    from app.core.guards import reject_deeply_nested_json
+    from app.core.schemas import IdConverter, id_parameter_schema
     from app.errors import register_error_handlers
     from app.orgs.routes import blp as orgs_blp
 
@@ -41,9 +44,12 @@ def create_app(config=None) -> Flask:
     extensions.migrate.init_app(app, extensions.db, directory=str(Path(app.root_path).parent / "migrations"))
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
+    app.url_map.converters["int"] = IdConverter
     extensions.api.init_app(app)
+    extensions.api.register_converter(IdConverter, id_parameter_schema)
     configure_login(app)
     app.session_interface = SessionInterface()
+    app.before_request(reject_deeply_nested_json)
     app.before_request(enforce_access_policy)
     app.after_request(_security_headers)
 
@@ -73,19 +79,30 @@ def _finish_config(app: Flask) -> None:
             # psycopg 3 is the driver we install
             app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len(legacy) :]
     if not app.config["SECRET_KEY"]:
-        app.config["SECRET_KEY"] = _instance_secret(app)
+        app.config["SECRET_KEY"] = instance_secret(app)
     if not app.config["RATELIMIT_STORAGE_URI"]:
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
     if not app.config["UPLOAD_FOLDER"]:
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
 
 
-def _instance_secret(app: Flask) -> str:
-    """A per-installation key kept in the instance folder, so no secret lives in the repo."""
+def instance_secret(app: Flask) -> str:
+    """A per-installation key kept in the instance folder, so no secret lives in the repo.
+
+    gunicorn workers start together: the key is written to a private temporary file and
+    linked into place, so exactly one worker's key wins and nobody reads a half-written file.
+    """
     path = Path(app.instance_path) / "secret_key"
     if not path.exists():
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(48))
+        fd, draft = tempfile.mkstemp(dir=app.instance_path)
+        try:
+            os.write(fd, secrets.token_urlsafe(48).encode())
+            os.close(fd)
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft)
     return path.read_text().strip()
 
 

@@ -73,6 +73,15 @@ class RuleViolation(DomainError):
     error = "rule_violation"
 
 
+class TooManyRequests(DomainError):
+    status = 429
+    error = "too_many_requests"
+
+    def __init__(self, retry_after: int):
+        super().__init__(message=f"too many attempts; retry in {retry_after} s")
+        self.retry_after = retry_after
+
+
 def error_body(status: int, error: str, message: str | None = None, errors: dict | None = None) -> dict:
     body = {"code": status, "status": HTTP_STATUS_CODES.get(status, "Unknown"), "error": error}
     if message:
@@ -116,4 +125,5 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def handle_domain_error(exc: DomainError):
         errors = {"json": {exc.field: [exc.error]}} if exc.field else None
-        return error_body(exc.status, exc.error, exc.message, errors), exc.status
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else {}
+        return error_body(exc.status, exc.error, exc.message, errors), exc.status, headers

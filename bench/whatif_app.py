@@ -33,5 +33,15 @@ def one_query_loader(session_id: str):
     return user
 
 
-app = create_app({"SESSION_REFRESH_EACH_REQUEST": False})
-login_manager.user_loader(one_query_loader)
+def create_whatif_app():
+    app = create_app({"SESSION_REFRESH_EACH_REQUEST": False})
+    login_manager.user_loader(one_query_loader)
+    return app
+
+
+def __getattr__(name):
+    # `app` is built when gunicorn asks for it, not when profile_me.py imports the loader
+    if name == "app":
+        globals()["app"] = create_whatif_app()
+        return globals()["app"]
+    raise AttributeError(name)

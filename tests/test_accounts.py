@@ -459,11 +459,19 @@ def test_only_admins_grant_roles_in_their_scope(client_as, staff, org, who, unit
     assert response.status_code == status
 
 
-def test_admin_takes_a_role_away(client_as, staff, fresh):
+def test_admin_takes_a_role_away(client_as, staff, org, create_user, fresh):
+    leader = create_user(roles=[(Role.COORDINATOR, org.a1)], team=org.team_a1)
+    coordinator_grant = next(g for g in leader.role_grants if g.role == Role.COORDINATOR)
+    response = client_as(staff.street_a_admin).delete(f"/api/v1/users/{leader.id}/roles/{coordinator_grant.id}")
+    assert response.status_code == 204
+    assert [g.role for g in fresh(User, leader.id).role_grants] == [Role.MEMBER]
+
+
+def test_the_last_role_cannot_be_taken_away(client_as, staff, fresh):
     grant = staff.coordinator_a1.role_grants[0]
-    client = client_as(staff.street_a_admin)
-    assert client.delete(f"/api/v1/users/{staff.coordinator_a1.id}/roles/{grant.id}").status_code == 204
-    assert fresh(User, staff.coordinator_a1.id).role_grants == []
+    response = client_as(staff.street_a_admin).delete(f"/api/v1/users/{staff.coordinator_a1.id}/roles/{grant.id}")
+    assert_error(response, 422, "last_role")
+    assert len(fresh(User, staff.coordinator_a1.id).role_grants) == 1
 
 
 def test_concurrent_sign_ups_never_exceed_the_invites_uses(app, org, create_invite, fresh):
@@ -482,3 +490,85 @@ def test_concurrent_sign_ups_never_exceed_the_invites_uses(app, org, create_invi
 def test_reactivating_an_active_account_is_a_409(client_as, staff):
     response = client_as(staff.coordinator_a1).post(f"/api/v1/users/{staff.member_a1.id}/reactivate")
     assert_error(response, 409, "not_deactivated")
+
+
+# Hardening ---------------------------------------------------------------------
+
+
+def test_reset_link_dies_when_the_account_gains_a_role_its_issuer_does_not_outrank(client, client_as, staff, org):
+    token = issue_reset(client_as, staff, staff.member_a1)
+    client_as(staff.district_admin).post(
+        f"/api/v1/users/{staff.member_a1.id}/roles", json={"role": "admin", "unit_id": org.street_a.id}
+    )
+    response = client.post(f"/api/v1/password-resets/{token}", json={"new_password": "takeover-attempt-1"})
+    assert response.status_code == 410
+    assert sign_in(client, staff.member_a1, "takeover-attempt-1").status_code == 401
+
+
+def test_reset_link_dies_when_its_issuer_is_deactivated(client, client_as, staff):
+    token = issue_reset(client_as, staff, staff.member_a1)
+    client_as(staff.street_a_admin).post(f"/api/v1/users/{staff.coordinator_a1.id}/deactivate")
+    assert_error(client.get(f"/api/v1/password-resets/{token}"), 410, "reset_revoked")
+
+
+def test_changing_the_password_cancels_outstanding_reset_links(client, client_as, staff):
+    token = issue_reset(client_as, staff, staff.member_a1)
+    client_as(staff.member_a1).post(
+        "/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "my-own-new-secret"}
+    )
+    assert_error(client.get(f"/api/v1/password-resets/{token}"), 410, "reset_used")
+
+
+def test_parallel_wrong_passwords_cannot_exceed_the_account_throttle(app, create_user):
+    user = create_user()
+
+    def attempt(_):
+        return sign_in(app.test_client(), user, "wrong-password").status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(attempt, range(16)))
+    assert statuses.count(401) == 5
+    assert statuses.count(429) == 11
+
+
+def test_invite_of_a_deactivated_coordinator_stops_working(client, client_as, staff, org, create_invite):
+    invite = create_invite(org.team_a1, by=staff.coordinator_a1)
+    client_as(staff.street_a_admin).post(f"/api/v1/users/{staff.coordinator_a1.id}/deactivate")
+    assert_error(client.get(f"/api/v1/invites/by-token/{invite.token}"), 410, "invite_revoked")
+
+
+def test_coordinator_sees_only_the_roles_and_teams_in_their_community(client_as, staff, org, create_user):
+    both = create_user(roles=[(Role.COORDINATOR, org.b1)], team=org.team_a1)
+    seen = client_as(staff.coordinator_a1).get(f"/api/v1/users/{both.id}").get_json()
+    assert [(r["role"], r["unit"]["name"]) for r in seen["roles"]] == [("member", "北三里社区")]
+    assert [t["name"] for t in seen["teams"]] == ["北三里巡防队"]
+
+
+def test_coordinator_cannot_see_staff_accounts(client_as, staff, org, create_user):
+    local_officer = create_user(roles=[(Role.OFFICER, org.a1)], name="社区民警")
+    assert client_as(staff.coordinator_a1).get(f"/api/v1/users/{local_officer.id}").status_code == 404
+    names = {u["display_name"] for u in client_as(staff.coordinator_a1).get("/api/v1/users").get_json()}
+    assert "社区民警" not in names and "王协调" not in names
+    assert client_as(staff.street_a_officer).get(f"/api/v1/users/{local_officer.id}").status_code == 200
+
+
+def test_filtering_users_by_a_team_out_of_scope_is_a_404(client_as, staff, org):
+    response = client_as(staff.coordinator_a1).get(f"/api/v1/users?team_id={org.team_b1.id}")
+    assert_error(response, 404, "not_found")
+
+
+@pytest.mark.parametrize("action", ["deactivate", "password-reset"])
+def test_admins_cannot_act_on_peer_admins(client_as, staff, org, create_user, action):
+    peer = create_user(roles=[(Role.ADMIN, org.street_a)])
+    assert client_as(staff.street_a_admin).post(f"/api/v1/users/{peer.id}/{action}").status_code == 403
+    assert client_as(staff.district_admin).post(f"/api/v1/users/{peer.id}/{action}").status_code in (200, 201)
+
+
+def test_full_width_digits_are_read_as_ascii(client, org, create_invite):
+    response = register(client, create_invite(org.team_a1), phone="１３７１２３４５６７８")
+    assert response.get_json()["phone"] == "+8613712345678"
+
+
+def test_digits_of_other_scripts_are_rejected(client, org, create_invite):
+    response = register(client, create_invite(org.team_a1), phone="13٧12345678")
+    assert_error(response, 422, "validation_failed")

@@ -139,3 +139,24 @@ def test_responses_carry_security_headers(client):
     response = client.get("/api/v1/ping")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_huge_id_in_the_url_is_a_404(client_as, staff):
+    assert_error(client_as(staff.district_admin).get(f"/api/v1/teams/{2**70}"), 404, "not_found")
+
+
+@pytest.mark.parametrize("unit_id", [2**70, 1.5, "3", True, None])
+def test_ids_in_bodies_must_be_real_ids(client_as, staff, unit_id):
+    response = client_as(staff.district_admin).post("/api/v1/teams", json={"name": "新队", "unit_id": unit_id})
+    assert_error(response, 422, "validation_failed")
+
+
+@pytest.mark.parametrize("query", [f"unit_id={2**70}", f"page={10**20}", "page=0", "include_inactive=maybe"])
+def test_bad_query_strings_are_422(client_as, staff, query):
+    assert_error(client_as(staff.district_admin).get(f"/api/v1/teams?{query}"), 422, "validation_failed")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/auth/login", "/api/v1/teams"])
+def test_deeply_nested_json_is_a_400(client_as, staff, path):
+    response = client_as(staff.district_admin).post(path, data="[" * 100_000, content_type="application/json")
+    assert_error(response, 400, "malformed_json")

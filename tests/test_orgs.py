@@ -272,3 +272,19 @@ def test_admin_writes_answer_by_role_and_scope(client_as, staff, org, create_are
         assert response.status_code == 404  # the street above their community is out of their sight
     else:
         assert response.status_code == expected, response.get_json()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"type": "Polygon"}',
+        '{"type": "Polygon", "coordinates": [[[116.45, 39.93], [116.46, 39.93], [116.46, NaN], [116.45, 39.93]]]}',
+        '{"type": "Polygon", "coordinates": [[[116.45, 39.93], [116.46, 39.93], [116.46, 39.94], [116.45, 39.93]], '
+        "[]]}",
+    ],
+)
+def test_broken_geojson_is_a_422_not_a_crash(client_as, staff, org, in_app, body):
+    payload = f'{{"name": "坏区域", "unit_id": {org.a1.id}, "geometry": {body}}}'
+    response = client_as(staff.street_a_admin).post("/api/v1/areas", data=payload, content_type="application/json")
+    assert_error(response, 422, "validation_failed")
+    assert area_count(in_app) == 0

@@ -1,6 +1,12 @@
 """The PWA shell: what Flask serves around the API."""
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from types import SimpleNamespace
+
 import pytest
+
+from app import instance_secret
 
 
 def test_shell_is_never_cached(client):
@@ -41,3 +47,13 @@ def test_api_paths_never_fall_through_to_the_shell(client):
 def test_files_outside_the_build_are_never_served(client):
     with client.get("/..%2F..%2Fconfig.py") as response:
         assert b"SECRET_KEY" not in response.data
+
+
+def test_workers_starting_together_agree_on_one_private_secret_key(tmp_path):
+    """gunicorn starts its workers at once; each must end up with the same generated key."""
+    app_like = SimpleNamespace(instance_path=str(tmp_path))
+    with ProcessPoolExecutor(max_workers=6, mp_context=multiprocessing.get_context("spawn")) as pool:
+        keys = set(pool.map(instance_secret, [app_like] * 12))
+    assert len(keys) == 1 and len(keys.pop()) > 40
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    assert list(tmp_path.iterdir()) == [tmp_path / "secret_key"]

@@ -22,6 +22,7 @@ class Role(enum.StrEnum):
 
 STAFF_ROLES = (Role.COORDINATOR, Role.OFFICER, Role.ADMIN)
 MANAGER_ROLES = (Role.COORDINATOR, Role.ADMIN)
+OVERSIGHT_ROLES = (Role.OFFICER, Role.ADMIN)
 
 
 class UserStatus(enum.StrEnum):
@@ -83,25 +84,39 @@ class User(UserMixin, TimestampMixin, Base):
     def has_role_over(self, unit: Unit, roles) -> bool:
         return any(unit.path.startswith(p) for p in self.unit_paths(roles))
 
-    def has_role(self, roles) -> bool:
-        return any(g.role in roles for g in self.role_grants)
-
     def is_leader_of(self, team: Team) -> bool:
         return self.id in team.leader_ids()
 
-    def home_units(self) -> list[Unit]:
-        return [g.unit for g in self.role_grants]
+    # Who may see and act on whom -------------------------------------------------
 
-    # Account management: who may act on whom.
-    def can_manage_user(self, other: User) -> bool:
-        """Admins manage anyone whose units lie in their subtree; coordinators manage members."""
-        if other.id == self.id or not other.role_grants:
-            return False
-        required = MANAGER_ROLES if not other.has_role(STAFF_ROLES) else (Role.ADMIN,)
-        return all(self.has_role_over(u, required) for u in other.home_units())
+    def can_see_grant(self, grant: RoleGrant) -> bool:
+        """Officers and admins see every role in their subtree; coordinators see its members."""
+        if self.has_role_over(grant.unit, OVERSIGHT_ROLES):
+            return True
+        return grant.role == Role.MEMBER and self.has_role_over(grant.unit, (Role.COORDINATOR,))
+
+    def can_see_membership(self, membership: TeamMembership) -> bool:
+        return self.has_role_over(membership.team.unit, STAFF_ROLES)
 
     def can_see_user(self, other: User) -> bool:
-        return other.id == self.id or any(self.has_role_over(u, STAFF_ROLES) for u in other.home_units())
+        return other.id == self.id or any(self.can_see_grant(g) for g in other.role_grants)
+
+    def outranks(self, grant: RoleGrant) -> bool:
+        """May act on the holder of ``grant`` as far as that grant goes.
+
+        Coordinators and admins act on members; admins on coordinators and officers;
+        another admin only from a unit strictly above theirs, so peers can't take
+        over each other's accounts.
+        """
+        if grant.role == Role.MEMBER:
+            return self.has_role_over(grant.unit, MANAGER_ROLES)
+        if grant.role == Role.ADMIN:
+            return any(grant.unit.path.startswith(p) and grant.unit.path != p for p in self.unit_paths((Role.ADMIN,)))
+        return self.has_role_over(grant.unit, (Role.ADMIN,))
+
+    def can_manage_user(self, other: User) -> bool:
+        """Every role the other account holds must be one I outrank; never myself."""
+        return other.id != self.id and bool(other.role_grants) and all(self.outranks(g) for g in other.role_grants)
 
 
 class RoleGrant(TimestampMixin, Base):
@@ -134,10 +149,12 @@ class Invite(TimestampMixin, Base):
 
     team: Mapped[Team] = relationship(lazy="joined")
     unit: Mapped[Unit] = relationship(lazy="joined")
+    created_by: Mapped[User] = relationship()
 
     def unusable_reason(self, now: datetime | None = None) -> str | None:
         now = now or utcnow()
-        if self.revoked_at is not None:
+        # An invite speaks for the coordinator who made it: it ends with their account.
+        if self.revoked_at is not None or self.created_by.status != UserStatus.ACTIVE:
             return "invite_revoked"
         if self.expires_at <= now:
             return "invite_expired"
@@ -164,3 +181,4 @@ class PasswordReset(TimestampMixin, Base):
     used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])

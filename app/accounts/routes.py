@@ -1,7 +1,7 @@
 import io
 
 import segno
-from flask import Response, current_app, request, session
+from flask import Response, current_app, session
 from flask.views import MethodView
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
@@ -11,8 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts import services
-from app.accounts.models import MANAGER_ROLES, STAFF_ROLES, STATUS_TRANSITIONS, Invite, Role, RoleGrant, User
-from app.accounts.phones import normalize_mainland_mobile
+from app.accounts.models import MANAGER_ROLES, STATUS_TRANSITIONS, Invite, Role, User
 from app.accounts.schemas import (
     CsrfTokenSchema,
     InviteCreateSchema,
@@ -32,6 +31,7 @@ from app.accounts.schemas import (
     UserQuerySchema,
     UserSchema,
 )
+from app.accounts.throttle import SignInThrottle
 from app.core.access import allow_pending, get_in_scope_or_404, public, require
 from app.core.pagination import Blueprint, apply_sort, paginate
 from app.core.schemas import public_url
@@ -47,16 +47,6 @@ ADMIN = (Role.ADMIN,)
 
 def _config_limit(key: str):
     return lambda: current_app.config[key]
-
-
-def _login_account_key() -> str:
-    body = request.get_json(silent=True)
-    phone = normalize_mainland_mobile(str(body.get("phone", ""))) if isinstance(body, dict) else None
-    return f"account:{phone or get_remote_address()}"
-
-
-def _failed_sign_in(response) -> bool:
-    return response.status_code == 401
 
 
 def _start_session(user: User) -> None:
@@ -85,20 +75,19 @@ class CsrfToken(MethodView):
 
 @blp.route("/auth/login")
 class Login(MethodView):
-    decorators = [
-        limiter.limit(_config_limit("LOGIN_LIMIT_PER_IP"), deduct_when=_failed_sign_in),
-        limiter.limit(
-            _config_limit("LOGIN_LIMIT_PER_ACCOUNT"), key_func=_login_account_key, deduct_when=_failed_sign_in
-        ),
-    ]
-
     @public
     @blp.arguments(LoginSchema)
     @blp.response(200, MeSchema)
     def post(self, data):
-        """Sign in with phone number and password."""
+        """Sign in with phone number and password.
+
+        Failed attempts are limited per account and per IP (429 with Retry-After).
+        """
+        throttle = SignInThrottle(data["phone"], get_remote_address())
+        throttle.take_attempt()
         user = services.authenticate(data["phone"], data["password"])
         db.session.commit()
+        throttle.give_back()
         _start_session(user)
         return user
 
@@ -252,22 +241,18 @@ class Users(MethodView):
     @blp.response(200, UserSchema(many=True))
     @blp.paginate()
     def get(self, query, pagination_parameters):
-        """List accounts in my scope: pending registrations, members, staff."""
-        in_scope = (
-            select(RoleGrant.user_id)
-            .join(Unit, RoleGrant.unit_id == Unit.id)
-            .where(in_subtrees(Unit.path, current_user.unit_paths(STAFF_ROLES)))
-        )
-        stmt = select(User).where(User.id.in_(in_scope)).options(selectinload(User.memberships))
+        """List the accounts I may see: members for coordinators, everyone for officers and admins."""
+        stmt = select(User).where(User.id.in_(services.users_visible_to(current_user)))
         if "status" in query:
             stmt = stmt.where(User.status == query["status"])
         if "team_id" in query:
-            members = select(TeamMembership.user_id).where(TeamMembership.team_id == query["team_id"])
-            stmt = stmt.where(User.id.in_(members))
+            team = get_in_scope_or_404(Team, query["team_id"], current_user)
+            stmt = stmt.where(User.id.in_(select(TeamMembership.user_id).where(TeamMembership.team_id == team.id)))
         if query.get("q"):
             stmt = stmt.where(or_(User.display_name.icontains(query["q"]), User.phone.contains(query["q"])))
         columns = {"display_name": User.display_name, "created_at": User.created_at}
-        return paginate(apply_sort(stmt, query["sort"], columns, User.id), pagination_parameters)
+        stmt = apply_sort(stmt.options(selectinload(User.memberships)), query["sort"], columns, User.id)
+        return [services.account_as_seen_by(user, current_user) for user in paginate(stmt, pagination_parameters)]
 
 
 @blp.route("/users/<int:user_id>")
@@ -275,7 +260,7 @@ class UserById(MethodView):
     @blp.response(200, UserSchema)
     def get(self, user_id):
         """One account in my scope."""
-        return _user_in_scope_or_404(user_id)
+        return services.account_as_seen_by(_user_in_scope_or_404(user_id), current_user)
 
 
 @blp.route(f"/users/<int:user_id>/<any({','.join(STATUS_TRANSITIONS)}):action>")
@@ -285,7 +270,7 @@ class UserAction(MethodView):
         """Approve or reject a registration; deactivate (ending its sessions) or reactivate an account."""
         user = services.change_status(_user_for_manager(user_id), action)
         db.session.commit()
-        return user
+        return services.account_as_seen_by(user, current_user)
 
 
 @blp.route("/users/<int:user_id>/password-reset")
@@ -317,12 +302,16 @@ class UserRoles(MethodView):
 class UserRoleById(MethodView):
     @blp.response(204)
     def delete(self, user_id, grant_id):
-        """Take a role away."""
+        """Take a role away; the last one stays (deactivate the account instead)."""
         user = _user_in_scope_or_404(user_id)
-        grant = next((g for g in user.role_grants if g.id == grant_id), None)
+        grant = next((g for g in user.role_grants if g.id == grant_id and current_user.can_see_grant(g)), None)
         if grant is None:
             raise NotFound("not_found", "the account has no such role")
-        require(user.id != current_user.id and current_user.has_role_over(grant.unit, ADMIN))
+        require(
+            user.id != current_user.id
+            and current_user.has_role_over(grant.unit, ADMIN)
+            and current_user.outranks(grant)
+        )
         services.revoke_role(grant)
         db.session.commit()
 

@@ -5,7 +5,7 @@ from app.accounts.models import Role, UserStatus
 from app.accounts.passwords import MAX_LENGTH, password_problem
 from app.accounts.phones import normalize_mainland_mobile
 from app.core.pagination import sort_field
-from app.core.schemas import TrimmedString, public_url
+from app.core.schemas import Id, TrimmedString, public_url
 from app.orgs.schemas import UnitRefSchema
 
 LOCALES = ("zh-CN", "en")
@@ -41,7 +41,7 @@ class RoleGrantSchema(Schema):
 
 class RoleGrantCreateSchema(Schema):
     role = fields.Enum(Role, by_value=True, required=True)
-    unit_id = fields.Integer(required=True)
+    unit_id = Id(required=True)
 
 
 class MyTeamSchema(Schema):
@@ -74,7 +74,7 @@ class MeUpdateSchema(Schema):
 
 class UserQuerySchema(Schema):
     status = fields.Enum(UserStatus, by_value=True)
-    team_id = fields.Integer()
+    team_id = Id(strict=False)
     q = TrimmedString(validate=validate.Length(max=40))
     sort = sort_field("display_name", "created_at", default="display_name")
 
@@ -102,8 +102,8 @@ class CsrfTokenSchema(Schema):
 
 
 class InviteCreateSchema(Schema):
-    expires_in_hours = fields.Integer(load_default=72, validate=validate.Range(min=1, max=720))
-    max_uses = fields.Integer(load_default=20, validate=validate.Range(min=1, max=500))
+    expires_in_hours = fields.Integer(strict=True, load_default=72, validate=validate.Range(min=1, max=720))
+    max_uses = fields.Integer(strict=True, load_default=20, validate=validate.Range(min=1, max=500))
     auto_approve = fields.Boolean(load_default=False)
 
 
@@ -134,7 +134,7 @@ class InviteSchema(InvitePreviewSchema):
 
 
 class InviteQuerySchema(Schema):
-    team_id = fields.Integer()
+    team_id = Id(strict=False)
     sort = sort_field("created_at", "expires_at", default="-created_at")
 
 

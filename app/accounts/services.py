@@ -5,18 +5,28 @@ Services flush and never commit; the calling view commits once.
 
 import hashlib
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.accounts.models import STATUS_TRANSITIONS, Invite, PasswordReset, Role, RoleGrant, User, UserStatus
+from app.accounts.models import (
+    OVERSIGHT_ROLES,
+    STATUS_TRANSITIONS,
+    Invite,
+    PasswordReset,
+    Role,
+    RoleGrant,
+    User,
+    UserStatus,
+)
 from app.accounts.passwords import burn_verification_time, hash_password, needs_rehash, verify_password
 from app.core.models import utcnow
 from app.errors import Conflict, Forbidden, Gone, NotFound, RuleViolation, Unauthorized
 from app.extensions import db
-from app.orgs.models import Team, Unit
-from app.orgs.services import add_member
+from app.orgs.models import Team, TeamMembership, Unit
+from app.orgs.services import add_member, in_subtrees
 
 
 def find_user_by_phone(phone: str) -> User | None:
@@ -39,18 +49,71 @@ def create_user(phone: str, display_name: str, password: str, status: UserStatus
 
 
 def grant_role(user: User, role: Role, unit: Unit) -> RoleGrant:
+    """Give a role (idempotent); outstanding reset links die, as they were issued for lesser rights."""
     existing = next((g for g in user.role_grants if g.role == role and g.unit_id == unit.id), None)
     if existing:
         return existing
     grant = RoleGrant(user=user, role=role, unit=unit)
     db.session.add(grant)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:  # the same grant made concurrently
+        user.role_grants.remove(grant)
+        return db.session.scalar(
+            select(RoleGrant).where(RoleGrant.user_id == user.id, RoleGrant.role == role, RoleGrant.unit_id == unit.id)
+        )
+    _cancel_password_resets(user)
     return grant
 
 
 def revoke_role(grant: RoleGrant) -> None:
+    # An account with no role is one nobody could see or manage any more.
+    if len(grant.user.role_grants) == 1:
+        raise RuleViolation("last_role", "an account keeps at least one role; deactivate it instead")
     db.session.delete(grant)
     db.session.flush()
+
+
+def users_visible_to(viewer: User) -> Select:
+    """Ids of the accounts ``viewer`` may see: all roles under their oversight, members under coordination."""
+    oversight = viewer.unit_paths(OVERSIGHT_ROLES)
+    coordination = viewer.unit_paths((Role.COORDINATOR,))
+    return (
+        select(RoleGrant.user_id)
+        .join(Unit, RoleGrant.unit_id == Unit.id)
+        .where(
+            or_(
+                in_subtrees(Unit.path, oversight),
+                and_(RoleGrant.role == Role.MEMBER, in_subtrees(Unit.path, coordination)),
+            )
+        )
+    )
+
+
+@dataclass
+class AccountView:
+    """An account as one viewer may see it: only the roles and teams within their sight."""
+
+    id: int
+    phone: str
+    display_name: str
+    status: UserStatus
+    created_at: datetime
+    role_grants: list[RoleGrant]
+    memberships: list[TeamMembership]
+
+
+def account_as_seen_by(user: User, viewer: User) -> AccountView:
+    return AccountView(
+        id=user.id,
+        phone=user.phone,
+        display_name=user.display_name,
+        status=user.status,
+        created_at=user.created_at,
+        role_grants=[g for g in user.role_grants if viewer.can_see_grant(g)],
+        memberships=[m for m in user.memberships if viewer.can_see_membership(m)],
+    )
 
 
 # Invites -------------------------------------------------------------------
@@ -133,9 +196,10 @@ def authenticate(phone: str, password: str) -> User:
 
 
 def set_password(user: User, new_password: str) -> None:
-    """Set a new password and end every session the user had."""
+    """Set a new password, end every session the user had and every other reset link."""
     user.password_hash = hash_password(new_password)
     user.end_sessions()
+    _cancel_password_resets(user)
     db.session.flush()
 
 
@@ -170,7 +234,20 @@ def find_usable_reset(token: str) -> PasswordReset:
         raise Gone("reset_used", "the reset link was used already")
     if reset.expires_at <= utcnow():
         raise Gone("reset_expired", "the reset link has expired")
+    issuer = reset.created_by
+    # The link is only as good as its issuer's right to manage the account, today.
+    if issuer.status != UserStatus.ACTIVE or not issuer.can_manage_user(reset.user):
+        raise Gone("reset_revoked", "the reset link is no longer valid")
     return reset
+
+
+def _cancel_password_resets(user: User) -> None:
+    db.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def consume_password_reset(token: str, new_password: str) -> User:
@@ -199,6 +276,7 @@ def change_status(user: User, action: str) -> User:
     user.status = target
     if not user.is_active:
         user.end_sessions()
+        _cancel_password_resets(user)
     db.session.flush()
     return user
 

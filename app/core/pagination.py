@@ -1,9 +1,11 @@
 """Page pagination and whitelisted sorting for every list endpoint."""
 
 import flask_smorest
+from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Select
 
+from app.core.schemas import MAX_ID
 from app.extensions import db
 
 
@@ -28,6 +30,8 @@ def apply_sort(stmt: Select, sort: str, columns: dict, tiebreak) -> Select:
 
 def paginate(stmt: Select, pagination_parameters) -> list:
     """Run ``stmt`` for the requested page and record the total for X-Pagination."""
+    if pagination_parameters.page > MAX_ID:
+        abort(422, error="validation_failed", errors={"query": {"page": [f"Must be at most {MAX_ID}."]}})
     page = db.paginate(
         stmt,
         page=pagination_parameters.page,

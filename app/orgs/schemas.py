@@ -1,7 +1,7 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
 from app.core.pagination import ListQuerySchema, sort_field
-from app.core.schemas import TrimmedString
+from app.core.schemas import Id, TrimmedString
 from app.orgs.geometry import GeometryProblem, normalize_area_geometry
 from app.orgs.models import UnitKind
 
@@ -33,7 +33,7 @@ class UnitSchema(UnitRefSchema):
 class UnitCreateSchema(Schema):
     name = TrimmedString(required=True, validate=NAME)
     kind = fields.Enum(UnitKind, by_value=True, required=True)
-    parent_id = fields.Integer(required=True)
+    parent_id = Id(required=True)
 
 
 class UnitUpdateSchema(Schema):
@@ -42,7 +42,7 @@ class UnitUpdateSchema(Schema):
 
 class UnitQuerySchema(ListQuerySchema):
     kind = fields.Enum(UnitKind, by_value=True)
-    parent_id = fields.Integer()
+    parent_id = Id(strict=False)
     sort = sort_field("name", "created_at", default="name")
 
 
@@ -57,7 +57,7 @@ class TeamSchema(Schema):
 
 class TeamCreateSchema(Schema):
     name = TrimmedString(required=True, validate=NAME)
-    unit_id = fields.Integer(required=True)
+    unit_id = Id(required=True)
 
 
 class TeamUpdateSchema(Schema):
@@ -65,7 +65,7 @@ class TeamUpdateSchema(Schema):
 
 
 class TeamQuerySchema(ListQuerySchema):
-    unit_id = fields.Integer()
+    unit_id = Id(strict=False)
     sort = sort_field("name", "created_at", default="name")
 
 
@@ -97,7 +97,7 @@ class AreaSchema(Schema):
 
 class AreaCreateSchema(Schema):
     name = TrimmedString(required=True, validate=NAME)
-    unit_id = fields.Integer(required=True)
+    unit_id = Id(required=True)
     geometry = GeometryField(required=True)
 
 
@@ -107,5 +107,5 @@ class AreaUpdateSchema(Schema):
 
 
 class AreaQuerySchema(ListQuerySchema):
-    unit_id = fields.Integer()
+    unit_id = Id(strict=False)
     sort = sort_field("name", "created_at", default="name")

@@ -28,20 +28,16 @@ interface Route {
   component: ComponentType<any>;
 }
 
-const routes: Route[] = [
-  { path: '/login', guard: 'public', component: Login },
-  { path: '/join/:token', guard: 'public', component: Join },
-  { path: '/reset/:token', guard: 'public', component: Reset },
-  { path: '/', guard: 'user', component: Home },
-  { path: '/settings', guard: 'user', component: Settings },
-  { path: '/invites', guard: 'coordinator', component: Invites },
-  { path: '/approvals', guard: 'coordinator', component: Approvals },
-  { path: '/teams', guard: 'rosters', component: TeamList },
-  { path: '/teams/:id', guard: 'rosters', component: Roster },
-  { path: '/admin/units', guard: 'admin', component: AdminUnits },
-  { path: '/admin/teams', guard: 'admin', component: AdminTeams },
-  { path: '/admin/areas', guard: 'admin', component: AdminAreas },
-];
+const PAGES: Record<Guard, Record<string, ComponentType<any>>> = {
+  public: { '/login': Login, '/join/:token': Join, '/reset/:token': Reset },
+  user: { '/': Home, '/settings': Settings },
+  coordinator: { '/invites': Invites, '/approvals': Approvals },
+  rosters: { '/teams': TeamList, '/teams/:id': Roster },
+  admin: { '/admin/units': AdminUnits, '/admin/teams': AdminTeams, '/admin/areas': AdminAreas },
+};
+const routes: Route[] = Object.entries(PAGES).flatMap(([guard, pages]) =>
+  Object.entries(pages).map(([path, component]) => ({ path, guard: guard as Guard, component })),
+);
 
 function allowed(guard: Guard, me: Me): boolean {
   if (guard === 'coordinator') return isCoordinator(me);

@@ -274,7 +274,7 @@ export function ConfirmButton(props: {
   );
 }
 
-export interface FormErrors {
+interface FormErrors {
   general: string | null;
   fields: Record<string, string>;
 }
@@ -283,7 +283,7 @@ export interface FormErrors {
  * Split an API error into a general message and translated per-field messages.
  * `fieldOf` moves whole-request errors (phone_taken) next to the relevant field.
  */
-export function toFormErrors(e: unknown, known: string[], fieldOf: Record<string, string> = {}): FormErrors {
+function toFormErrors(e: unknown, known: string[], fieldOf: Record<string, string> = {}): FormErrors {
   const fields: Record<string, string> = {};
   const extra: string[] = [];
   if (e instanceof ApiError) {
@@ -303,10 +303,10 @@ export function toFormErrors(e: unknown, known: string[], fieldOf: Record<string
   return { general, fields };
 }
 
-export const noErrors: FormErrors = { general: null, fields: {} };
+const noErrors: FormErrors = { general: null, fields: {} };
 
 /** After a failed submit: focus the first invalid field, or bring the message into view. */
-export function useRevealErrors(errors: FormErrors): void {
+function useRevealErrors(errors: FormErrors): void {
   useEffect(() => {
     if (Object.keys(errors.fields).length) {
       const el = document.querySelector<HTMLElement>('main [aria-invalid="true"]');
@@ -316,6 +316,35 @@ export function useRevealErrors(errors: FormErrors): void {
       document.querySelector('main [role="alert"]')?.scrollIntoView({ block: 'center' });
     }
   }, [errors]);
+}
+
+/**
+ * State of a form that checks its inputs, then calls the server. `send` shows the problems the
+ * checks found (`fields`, and `general` above them), or else runs `action` with the form busy and
+ * shows what the server refused: errors on the `known` fields next to them, the rest at the top.
+ * A form whose success leaves the page (`leaves`) stays busy until it is gone.
+ */
+export function useForm(known: string[], fieldOf?: Record<string, string>) {
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  useRevealErrors(errors);
+  const send = async (
+    fields: Record<string, string>,
+    action: () => Promise<unknown>,
+    { general = null, leaves = false }: { general?: string | null; leaves?: boolean } = {},
+  ) => {
+    if (Object.keys(fields).length) return setErrors({ general, fields });
+    setBusy(true);
+    setErrors(noErrors);
+    try {
+      await action();
+      if (!leaves) setBusy(false);
+    } catch (err) {
+      setErrors(toFormErrors(err, known, fieldOf));
+      setBusy(false);
+    }
+  };
+  return { busy, errors, send };
 }
 
 // ---- data ------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, listAll, qs, type Area, type Geometry, type Team, type Unit, type UnitKind } from '../api';
 import { t, useLocale, type MsgKey } from '../i18n';
@@ -10,17 +11,14 @@ import {
   Field,
   Loading,
   LoadMore,
-  noErrors,
-  useRevealErrors,
   Notice,
   Page,
   SelectField,
   SubmitButton,
-  toFormErrors,
   Toggle,
   useAsync,
+  useForm,
   usePaged,
-  type FormErrors,
 } from '../ui';
 
 const kindLabel = (k: string) => t(`kind.${k}` as MsgKey);
@@ -29,6 +27,9 @@ const KINDS: UnitKind[] = ['street', 'community'];
 const PARENT_KIND: Record<UnitKind, UnitKind | null> = { district: null, street: 'district', community: 'street' };
 
 // ---- shared pieces --------------------------------------------------------------
+type Kind = 'unit' | 'team' | 'area';
+type Row = { id: number; name: string; is_active: boolean };
+
 function ListControls(props: {
   sort: string;
   setSort: (s: string) => void;
@@ -56,10 +57,6 @@ function ListControls(props: {
   );
 }
 
-function ActiveBadge({ active }: { active: boolean }) {
-  return active ? null : <Badge kind="muted">{t('common.inactive')}</Badge>;
-}
-
 /** Deactivate (with confirmation) or activate a row; calls onDone with the fresh row. */
 function ActivationButton<T>(props: { path: string; active: boolean; onDone: (row: T) => void; onError: (e: unknown) => void; testid: string }) {
   const call = (verb: string) => api.post<T>(`${props.path}/${verb}`).then(props.onDone, props.onError);
@@ -79,19 +76,10 @@ function ActivationButton<T>(props: { path: string; active: boolean; onDone: (ro
 
 function RenameForm(props: { name: string; path: string; onDone: (row: any) => void; onCancel: () => void; testid: string }) {
   const [name, setName] = useState(props.name);
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  useRevealErrors(errors);
-  const submit = async (e: Event) => {
+  const { busy, errors, send } = useForm(['name']);
+  const submit = (e: Event) => {
     e.preventDefault();
-    if (!name.trim()) return setErrors({ general: null, fields: { name: t('fe.required') } });
-    setBusy(true);
-    try {
-      props.onDone(await api.patch(props.path, { name: name.trim() }));
-    } catch (err) {
-      setErrors(toFormErrors(err, ['name']));
-      setBusy(false);
-    }
+    send(name.trim() ? {} : { name: t('fe.required') }, async () => props.onDone(await api.patch(props.path, { name: name.trim() })));
   };
   return (
     <form class="inline-form" onSubmit={submit} noValidate>
@@ -107,138 +95,47 @@ function RenameForm(props: { name: string; path: string; onDone: (row: any) => v
   );
 }
 
-function useRowState() {
+/** The rows of one admin page (`/units`, …), their sort and filter, and which row is being edited. */
+function useAdminList<T extends Row>(kind: Kind) {
+  const [sort, setSort] = useState('name');
+  const [inactive, setInactive] = useState(false);
+  const list = usePaged<T>(`/${kind}s` + qs({ sort, include_inactive: inactive }), 50);
   const [editing, setEditing] = useState<number | null>(null);
   const [rowError, setRowError] = useState<{ id: number; error: unknown } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  return { editing, setEditing, rowError, setRowError, notice, setNotice };
-}
-
-// ---- units ---------------------------------------------------------------------
-export function AdminUnits() {
-  useLocale();
-  const [sort, setSort] = useState('name');
-  const [inactive, setInactive] = useState(false);
-  const list = usePaged<Unit>('/units' + qs({ sort, include_inactive: inactive }), 50);
-  const all = useAsync(() => listAll<Unit>('/units?sort=name&include_inactive=true'), []);
-  const rows = useRowState();
-  const byId = new Map((all.data ?? []).map((u) => [u.id, u]));
-
-  const [name, setName] = useState('');
-  const [kind, setKind] = useState<UnitKind>('community');
-  const [parent, setParent] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  useRevealErrors(errors);
-  const parentKind = PARENT_KIND[kind];
-  const parents = (all.data ?? []).filter((u) => u.kind === parentKind && u.is_active);
-
-  const replace = (u: Unit) => {
-    list.setItems((items) => items.map((x) => (x.id === u.id ? u : x)));
-    all.reload();
-  };
-
-  const create = async (e: Event) => {
-    e.preventDefault();
-    const fields: Record<string, string> = {};
-    if (!name.trim()) fields.name = t('fe.required');
-    if (parentKind && !parent) fields.parent_id = t('fe.required');
-    if (Object.keys(fields).length) return setErrors({ general: null, fields });
-    setBusy(true);
-    setErrors(noErrors);
-    try {
-      const u = await api.post<Unit>('/units', { name: name.trim(), kind, parent_id: parentKind ? Number(parent) : null });
-      rows.setNotice(t('admin.created', { name: u.name }));
-      setName('');
+  return {
+    kind,
+    controls: { sort, setSort, inactive, setInactive },
+    list,
+    editing,
+    setEditing,
+    rowError,
+    setRowError,
+    notice,
+    setNotice,
+    created: (row: T) => {
+      setNotice(t('admin.created', { name: row.name }));
       list.reload();
-      all.reload();
-    } catch (err) {
-      setErrors(toFormErrors(err, ['name', 'kind', 'parent_id'], { unit_parent_invalid: 'parent_id' }));
-    } finally {
-      setBusy(false);
-    }
+    },
+    replace: (row: T) => list.setItems((items) => items.map((x) => (x.id === row.id ? { ...x, ...row } : x))),
   };
+}
+type AdminList<T extends Row> = ReturnType<typeof useAdminList<T>>;
 
+/** An admin page: a form that creates a row, then the list of rows (`children`). */
+function AdminPage<T extends Row>(props: { admin: AdminList<T>; title: string; newLabel: string; form: ComponentChildren; children: ComponentChildren }) {
+  const { kind, list } = props.admin;
   return (
-    <Page title={t('admin.units.title')} back="/" testid="admin-units-page">
+    <Page title={props.title} back="/" testid={`admin-${kind}s-page`}>
       <details class="card create-card">
-        <summary data-testid="unit-new">{t('admin.newUnit')}</summary>
-        <form class="form" onSubmit={create} noValidate>
-          <ErrorBox error={errors.general} />
-          <Field label={t('admin.name')} value={name} onValue={setName} maxLength={80} error={errors.fields.name} testid="unit-name" />
-          <SelectField
-            label={t('admin.kind')}
-            value={kind}
-            onValue={(v) => {
-              setKind(v as UnitKind);
-              setParent('');
-            }}
-            options={KINDS.map((k) => ({ value: k, label: kindLabel(k) }))}
-            error={errors.fields.kind}
-            testid="unit-kind"
-          />
-          {parentKind ? (
-            <SelectField
-              label={t('admin.parent')}
-              value={parent}
-              onValue={setParent}
-              placeholder={t('admin.pickParent')}
-              options={parents.map((u) => ({ value: String(u.id), label: u.name }))}
-              error={errors.fields.parent_id}
-              testid="unit-parent"
-            />
-          ) : (
-            <p class="muted">
-              {t('admin.parent')}
-              {t('fmt.colon')}
-              {t('admin.noParent')}
-            </p>
-          )}
-          <SubmitButton label={t('admin.create')} busy={busy} testid="unit-create" />
-        </form>
+        <summary data-testid={`${kind}-new`}>{props.newLabel}</summary>
+        {props.form}
       </details>
-      {rows.notice && <Notice>{rows.notice}</Notice>}
-      <ListControls sort={sort} setSort={setSort} inactive={inactive} setInactive={setInactive} />
+      {props.admin.notice && <Notice>{props.admin.notice}</Notice>}
+      <ListControls {...props.admin.controls} />
       <ErrorBox error={list.error} onRetry={list.reload} />
-      <ul class="list" data-testid="unit-list">
-        {list.items.map((u) => (
-          <li key={u.id} class={'list-item list-item-col' + (u.is_active ? '' : ' is-inactive')} data-testid={`unit-${u.id}`}>
-            <div class="row-between">
-              <p class="item-title">{u.name}</p>
-              <ActiveBadge active={u.is_active} />
-            </div>
-            <p class="muted">
-              {kindLabel(u.kind)}
-              {u.parent_id && byId.get(u.parent_id) ? ' · ' + byId.get(u.parent_id)!.name : ''}
-            </p>
-            {rows.editing === u.id ? (
-              <RenameForm
-                name={u.name}
-                path={`/units/${u.id}`}
-                testid={String(u.id)}
-                onCancel={() => rows.setEditing(null)}
-                onDone={(fresh: Unit) => {
-                  rows.setEditing(null);
-                  replace(fresh);
-                }}
-              />
-            ) : (
-              <div class="btn-row">
-                <button type="button" class="btn btn-secondary" onClick={() => rows.setEditing(u.id)} data-testid={`edit-${u.id}`}>
-                  {t('common.edit')}
-                </button>
-                <ActivationButton<Unit>
-                  path={`/units/${u.id}`}
-                  active={u.is_active}
-                  testid={String(u.id)}
-                  onDone={replace}
-                  onError={(error) => rows.setRowError({ id: u.id, error })}
-                />
-              </div>
-            )}
-            {rows.rowError?.id === u.id && <ErrorBox error={rows.rowError.error} />}
-          </li>
-        ))}
+      <ul class="list" data-testid={`${kind}-list`}>
+        {props.children}
       </ul>
       {list.loading && <Loading />}
       {!list.loading && list.items.length === 0 && !list.error && <p class="muted">{t('common.empty')}</p>}
@@ -247,103 +144,187 @@ export function AdminUnits() {
   );
 }
 
+/**
+ * One row: name, state and details (`children`), then either its editor (`edit`, given what to call
+ * with the saved row; a rename form by default) or its buttons. `onSaved` follows any saved change.
+ */
+function AdminRow<T extends Row>(props: {
+  admin: AdminList<T>;
+  row: T;
+  children: ComponentChildren;
+  links?: ComponentChildren;
+  edit?: (done: (fresh: T) => void) => ComponentChildren;
+  onSaved?: () => void;
+}) {
+  const { admin, row } = props;
+  const path = `/${admin.kind}s/${row.id}`;
+  const saved = (fresh: T) => {
+    admin.replace(fresh);
+    props.onSaved?.();
+  };
+  const done = (fresh: T) => {
+    admin.setEditing(null);
+    saved(fresh);
+  };
+  const edit =
+    props.edit ??
+    ((onDone: (fresh: T) => void) => (
+      <RenameForm name={row.name} path={path} testid={String(row.id)} onCancel={() => admin.setEditing(null)} onDone={onDone} />
+    ));
+  return (
+    <li class={'list-item list-item-col' + (row.is_active ? '' : ' is-inactive')} data-testid={`${admin.kind}-${row.id}`}>
+      <div class="row-between">
+        <p class="item-title">{row.name}</p>
+        {!row.is_active && <Badge kind="muted">{t('common.inactive')}</Badge>}
+      </div>
+      {props.children}
+      {admin.editing === row.id ? (
+        edit(done)
+      ) : (
+        <div class="btn-row">
+          {props.links}
+          <button type="button" class="btn btn-secondary" onClick={() => admin.setEditing(row.id)} data-testid={`edit-${row.id}`}>
+            {t('common.edit')}
+          </button>
+          <ActivationButton<T>
+            path={path}
+            active={row.is_active}
+            testid={String(row.id)}
+            onDone={saved}
+            onError={(error) => admin.setRowError({ id: row.id, error })}
+          />
+        </div>
+      )}
+      {admin.rowError?.id === row.id && <ErrorBox error={admin.rowError.error} />}
+    </li>
+  );
+}
+
+// ---- units ---------------------------------------------------------------------
+export function AdminUnits() {
+  useLocale();
+  const admin = useAdminList<Unit>('unit');
+  const all = useAsync(() => listAll<Unit>('/units?sort=name&include_inactive=true'), []);
+  const byId = new Map((all.data ?? []).map((u) => [u.id, u]));
+
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState<UnitKind>('community');
+  const [parent, setParent] = useState('');
+  const { busy, errors, send } = useForm(['name', 'kind', 'parent_id'], { unit_parent_invalid: 'parent_id' });
+  const parentKind = PARENT_KIND[kind];
+  const parents = (all.data ?? []).filter((u) => u.kind === parentKind && u.is_active);
+
+  const create = (e: Event) => {
+    e.preventDefault();
+    const fields: Record<string, string> = {};
+    if (!name.trim()) fields.name = t('fe.required');
+    if (parentKind && !parent) fields.parent_id = t('fe.required');
+    send(fields, async () => {
+      admin.created(await api.post<Unit>('/units', { name: name.trim(), kind, parent_id: parentKind ? Number(parent) : null }));
+      setName('');
+      all.reload();
+    });
+  };
+
+  const form = (
+    <form class="form" onSubmit={create} noValidate>
+      <ErrorBox error={errors.general} />
+      <Field label={t('admin.name')} value={name} onValue={setName} maxLength={80} error={errors.fields.name} testid="unit-name" />
+      <SelectField
+        label={t('admin.kind')}
+        value={kind}
+        onValue={(v) => {
+          setKind(v as UnitKind);
+          setParent('');
+        }}
+        options={KINDS.map((k) => ({ value: k, label: kindLabel(k) }))}
+        error={errors.fields.kind}
+        testid="unit-kind"
+      />
+      {parentKind ? (
+        <SelectField
+          label={t('admin.parent')}
+          value={parent}
+          onValue={setParent}
+          placeholder={t('admin.pickParent')}
+          options={parents.map((u) => ({ value: String(u.id), label: u.name }))}
+          error={errors.fields.parent_id}
+          testid="unit-parent"
+        />
+      ) : (
+        <p class="muted">
+          {t('admin.parent')}
+          {t('fmt.colon')}
+          {t('admin.noParent')}
+        </p>
+      )}
+      <SubmitButton label={t('admin.create')} busy={busy} testid="unit-create" />
+    </form>
+  );
+
+  return (
+    <AdminPage admin={admin} title={t('admin.units.title')} newLabel={t('admin.newUnit')} form={form}>
+      {admin.list.items.map((u) => (
+        <AdminRow key={u.id} admin={admin} row={u} onSaved={all.reload}>
+          <p class="muted">
+            {kindLabel(u.kind)}
+            {u.parent_id && byId.get(u.parent_id) ? ' · ' + byId.get(u.parent_id)!.name : ''}
+          </p>
+        </AdminRow>
+      ))}
+    </AdminPage>
+  );
+}
+
 // ---- teams ---------------------------------------------------------------------
 export function AdminTeams() {
   useLocale();
-  const [sort, setSort] = useState('name');
-  const [inactive, setInactive] = useState(false);
-  const list = usePaged<Team>('/teams' + qs({ sort, include_inactive: inactive }), 50);
+  const admin = useAdminList<Team>('team');
   const units = useAsync(() => listAll<Unit>('/units?sort=name'), []);
-  const rows = useRowState();
 
   const [name, setName] = useState('');
   const [unit, setUnit] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  useRevealErrors(errors);
+  const { busy, errors, send } = useForm(['name', 'unit_id']);
 
-  const replace = (tm: Team) => list.setItems((items) => items.map((x) => (x.id === tm.id ? { ...x, ...tm } : x)));
-
-  const create = async (e: Event) => {
+  const create = (e: Event) => {
     e.preventDefault();
     const fields: Record<string, string> = {};
     if (!name.trim()) fields.name = t('fe.required');
     if (!unit) fields.unit_id = t('fe.required');
-    if (Object.keys(fields).length) return setErrors({ general: null, fields });
-    setBusy(true);
-    setErrors(noErrors);
-    try {
-      const tm = await api.post<Team>('/teams', { name: name.trim(), unit_id: Number(unit) });
-      rows.setNotice(t('admin.created', { name: tm.name }));
+    send(fields, async () => {
+      admin.created(await api.post<Team>('/teams', { name: name.trim(), unit_id: Number(unit) }));
       setName('');
-      list.reload();
-    } catch (err) {
-      setErrors(toFormErrors(err, ['name', 'unit_id']));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
+  const form = (
+    <form class="form" onSubmit={create} noValidate>
+      <ErrorBox error={errors.general} />
+      <Field label={t('admin.name')} value={name} onValue={setName} maxLength={80} error={errors.fields.name} testid="team-name" />
+      <UnitSelect units={units.data ?? []} value={unit} onValue={setUnit} error={errors.fields.unit_id} testid="team-unit" />
+      <SubmitButton label={t('admin.create')} busy={busy} testid="team-create" />
+    </form>
+  );
+
   return (
-    <Page title={t('admin.teams.title')} back="/" testid="admin-teams-page">
-      <details class="card create-card">
-        <summary data-testid="team-new">{t('admin.newTeam')}</summary>
-        <form class="form" onSubmit={create} noValidate>
-          <ErrorBox error={errors.general} />
-          <Field label={t('admin.name')} value={name} onValue={setName} maxLength={80} error={errors.fields.name} testid="team-name" />
-          <UnitSelect units={units.data ?? []} value={unit} onValue={setUnit} error={errors.fields.unit_id} testid="team-unit" />
-          <SubmitButton label={t('admin.create')} busy={busy} testid="team-create" />
-        </form>
-      </details>
-      {rows.notice && <Notice>{rows.notice}</Notice>}
-      <ListControls sort={sort} setSort={setSort} inactive={inactive} setInactive={setInactive} />
-      <ErrorBox error={list.error} onRetry={list.reload} />
-      <ul class="list" data-testid="team-list">
-        {list.items.map((tm) => (
-          <li key={tm.id} class={'list-item list-item-col' + (tm.is_active ? '' : ' is-inactive')} data-testid={`team-${tm.id}`}>
-            <div class="row-between">
-              <p class="item-title">{tm.name}</p>
-              <ActiveBadge active={tm.is_active} />
-            </div>
-            <p class="muted">
-              {tm.unit.name} · {kindLabel(tm.unit.kind)} · {t('teams.members', { n: tm.member_count })}
-            </p>
-            {rows.editing === tm.id ? (
-              <RenameForm
-                name={tm.name}
-                path={`/teams/${tm.id}`}
-                testid={String(tm.id)}
-                onCancel={() => rows.setEditing(null)}
-                onDone={(fresh: Team) => {
-                  rows.setEditing(null);
-                  replace(fresh);
-                }}
-              />
-            ) : (
-              <div class="btn-row">
-                <Link href={`/teams/${tm.id}`} class="btn btn-secondary">
-                  {t('admin.roster')}
-                </Link>
-                <button type="button" class="btn btn-secondary" onClick={() => rows.setEditing(tm.id)} data-testid={`edit-${tm.id}`}>
-                  {t('common.edit')}
-                </button>
-                <ActivationButton<Team>
-                  path={`/teams/${tm.id}`}
-                  active={tm.is_active}
-                  testid={String(tm.id)}
-                  onDone={replace}
-                  onError={(error) => rows.setRowError({ id: tm.id, error })}
-                />
-              </div>
-            )}
-            {rows.rowError?.id === tm.id && <ErrorBox error={rows.rowError.error} />}
-          </li>
-        ))}
-      </ul>
-      {list.loading && <Loading />}
-      {!list.loading && list.items.length === 0 && !list.error && <p class="muted">{t('common.empty')}</p>}
-      <LoadMore list={list} />
-    </Page>
+    <AdminPage admin={admin} title={t('admin.teams.title')} newLabel={t('admin.newTeam')} form={form}>
+      {admin.list.items.map((tm) => (
+        <AdminRow
+          key={tm.id}
+          admin={admin}
+          row={tm}
+          links={
+            <Link href={`/teams/${tm.id}`} class="btn btn-secondary">
+              {t('admin.roster')}
+            </Link>
+          }
+        >
+          <p class="muted">
+            {tm.unit.name} · {kindLabel(tm.unit.kind)} · {t('teams.members', { n: tm.member_count })}
+          </p>
+        </AdminRow>
+      ))}
+    </AdminPage>
   );
 }
 
@@ -396,20 +377,15 @@ function AreaForm(props: {
   const [name, setName] = useState(a?.name ?? '');
   const [unit, setUnit] = useState('');
   const [geo, setGeo] = useState(a ? JSON.stringify(a.geometry, null, 1) : '');
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  useRevealErrors(errors);
-  const submit = async (e: Event) => {
+  const { busy, errors, send } = useForm(['name', 'unit_id', 'geometry'], { geometry_invalid: 'geometry' });
+  const submit = (e: Event) => {
     e.preventDefault();
     const fields: Record<string, string> = {};
     if (!name.trim()) fields.name = t('fe.required');
     if (!a && !unit) fields.unit_id = t('fe.required');
     const parsed = geo.trim() ? parseGeometry(geo) : { error: t('fe.required') };
     if (parsed.error) fields.geometry = parsed.error;
-    if (Object.keys(fields).length) return setErrors({ general: null, fields });
-    setBusy(true);
-    setErrors(noErrors);
-    try {
+    send(fields, async () => {
       const body: Record<string, unknown> = { name: name.trim(), geometry: parsed.geometry };
       const res = a
         ? await api.patch<Area>(`/areas/${a.id}`, body)
@@ -419,11 +395,7 @@ function AreaForm(props: {
         setName('');
         setGeo('');
       }
-    } catch (err) {
-      setErrors(toFormErrors(err, ['name', 'unit_id', 'geometry'], { geometry_invalid: 'geometry' }));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const gid = `geo-${props.testid}`;
   return (
@@ -467,73 +439,40 @@ function AreaForm(props: {
 
 export function AdminAreas() {
   useLocale();
-  const [sort, setSort] = useState('name');
-  const [inactive, setInactive] = useState(false);
-  const list = usePaged<Area>('/areas' + qs({ sort, include_inactive: inactive }), 50);
+  const admin = useAdminList<Area>('area');
   const units = useAsync(() => listAll<Unit>('/units?sort=name'), []);
-  const rows = useRowState();
-  const replace = (a: Area) => list.setItems((items) => items.map((x) => (x.id === a.id ? a : x)));
 
   return (
-    <Page title={t('admin.areas.title')} back="/" testid="admin-areas-page">
-      <details class="card create-card">
-        <summary data-testid="area-new">{t('admin.newArea')}</summary>
-        <AreaForm
-          units={units.data ?? []}
-          testid="new"
-          onDone={(a) => {
-            rows.setNotice(t('admin.created', { name: a.name }));
-            list.reload();
-          }}
-        />
-      </details>
-      {rows.notice && <Notice>{rows.notice}</Notice>}
-      <ListControls sort={sort} setSort={setSort} inactive={inactive} setInactive={setInactive} />
-      <ErrorBox error={list.error} onRetry={list.reload} />
-      <ul class="list" data-testid="area-list">
-        {list.items.map((a) => (
-          <li key={a.id} class={'list-item list-item-col' + (a.is_active ? '' : ' is-inactive')} data-testid={`area-${a.id}`}>
-            <div class="row-between">
-              <p class="item-title">{a.name}</p>
-              <ActiveBadge active={a.is_active} />
-            </div>
-            <p class="muted">
-              {a.unit.name} · {kindLabel(a.unit.kind)}
-            </p>
-            <p class="muted small">{t('admin.geomSummary', { type: a.geometry?.type ?? '?', n: countPoints(a.geometry?.coordinates) })}</p>
-            {rows.editing === a.id ? (
-              <AreaForm
-                area={a}
-                units={units.data ?? []}
-                testid={String(a.id)}
-                onCancel={() => rows.setEditing(null)}
-                onDone={(fresh) => {
-                  rows.setEditing(null);
-                  rows.setNotice(t('admin.updated', { name: fresh.name }));
-                  replace(fresh);
-                }}
-              />
-            ) : (
-              <div class="btn-row">
-                <button type="button" class="btn btn-secondary" onClick={() => rows.setEditing(a.id)} data-testid={`edit-${a.id}`}>
-                  {t('common.edit')}
-                </button>
-                <ActivationButton<Area>
-                  path={`/areas/${a.id}`}
-                  active={a.is_active}
-                  testid={String(a.id)}
-                  onDone={replace}
-                  onError={(error) => rows.setRowError({ id: a.id, error })}
-                />
-              </div>
-            )}
-            {rows.rowError?.id === a.id && <ErrorBox error={rows.rowError.error} />}
-          </li>
-        ))}
-      </ul>
-      {list.loading && <Loading />}
-      {!list.loading && list.items.length === 0 && !list.error && <p class="muted">{t('common.empty')}</p>}
-      <LoadMore list={list} />
-    </Page>
+    <AdminPage
+      admin={admin}
+      title={t('admin.areas.title')}
+      newLabel={t('admin.newArea')}
+      form={<AreaForm units={units.data ?? []} testid="new" onDone={admin.created} />}
+    >
+      {admin.list.items.map((a) => (
+        <AdminRow
+          key={a.id}
+          admin={admin}
+          row={a}
+          edit={(done) => (
+            <AreaForm
+              area={a}
+              units={units.data ?? []}
+              testid={String(a.id)}
+              onCancel={() => admin.setEditing(null)}
+              onDone={(fresh) => {
+                admin.setNotice(t('admin.updated', { name: fresh.name }));
+                done(fresh);
+              }}
+            />
+          )}
+        >
+          <p class="muted">
+            {a.unit.name} · {kindLabel(a.unit.kind)}
+          </p>
+          <p class="muted small">{t('admin.geomSummary', { type: a.geometry?.type ?? '?', n: countPoints(a.geometry?.coordinates) })}</p>
+        </AdminRow>
+      ))}
+    </AdminPage>
   );
 }

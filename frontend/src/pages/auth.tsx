@@ -1,10 +1,11 @@
+import type { ComponentProps } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type InvitePreview } from '../api';
 import { fmtTime, t } from '../i18n';
 import { Link, navigate } from '../router';
 import { login, logout, register, sessionEndedStore, sessionStore } from '../session';
 import { useStore } from '../store';
-import { ErrorBox, Field, Loading, noErrors, useRevealErrors, Notice, Page, SubmitButton, toFormErrors, useAsync, type FormErrors } from '../ui';
+import { ErrorBox, Field, Loading, Notice, Page, SubmitButton, useAsync, useForm } from '../ui';
 
 export const cleanPhone = (v: string) => v.replace(/[\s-]/g, '');
 const PHONE_RE = /^(\+?86)?1[3-9]\d{9}$/;
@@ -14,6 +15,19 @@ export function checkPassword(pw: string): string | undefined {
   if (!pw) return t('fe.required');
   if (pw.length < 8) return t('fe.password_too_short');
   return undefined;
+}
+
+type FieldProps = ComponentProps<typeof Field>;
+
+/** A password input; one for a new password also states the rule it must meet. */
+export function PasswordField({ isNew, ...rest }: Omit<FieldProps, 'type' | 'autoComplete' | 'hint'> & { isNew?: boolean }) {
+  return (
+    <Field type="password" autoComplete={isNew ? 'new-password' : 'current-password'} hint={isNew ? t('field.passwordHint') : undefined} {...rest} />
+  );
+}
+
+function PhoneField(props: Omit<FieldProps, 'label' | 'type' | 'inputMode'>) {
+  return <Field label={t('field.phone')} type="tel" inputMode="tel" {...props} />;
 }
 
 function safeNext(): string {
@@ -30,25 +44,18 @@ export function Login() {
   const ended = useStore(sessionEndedStore);
   const [phone, setPhone] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  useRevealErrors(errors);
+  const { busy, errors, send } = useForm(['phone', 'password']);
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
     const fields: Record<string, string> = {};
     if (!cleanPhone(phone)) fields.phone = t('fe.required');
     if (!password) fields.password = t('fe.required');
-    if (Object.keys(fields).length) return setErrors({ general: null, fields });
-    setBusy(true);
-    setErrors(noErrors);
-    try {
+    const signIn = async () => {
       await login(cleanPhone(phone), password);
       navigate(safeNext(), true);
-    } catch (err) {
-      setErrors(toFormErrors(err, ['phone', 'password']));
-      setBusy(false);
-    }
+    };
+    send(fields, signIn, { leaves: true });
   };
 
   return (
@@ -60,25 +67,8 @@ export function Login() {
       )}
       <form class="card form" onSubmit={submit} noValidate>
         <ErrorBox error={errors.general} />
-        <Field
-          label={t('field.phone')}
-          type="tel"
-          inputMode="tel"
-          autoComplete="username"
-          value={phone}
-          onValue={setPhone}
-          error={errors.fields.phone}
-          testid="login-phone"
-        />
-        <Field
-          label={t('field.password')}
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onValue={setPassword}
-          error={errors.fields.password}
-          testid="login-password"
-        />
+        <PhoneField autoComplete="username" value={phone} onValue={setPhone} error={errors.fields.phone} testid="login-phone" />
+        <PasswordField label={t('field.password')} value={password} onValue={setPassword} error={errors.fields.password} testid="login-password" />
         <SubmitButton label={t('login.submit')} busyLabel={t('login.busy')} busy={busy} testid="login-submit" />
       </form>
       <p class="muted center">{t('login.noAccount')}</p>
@@ -94,9 +84,7 @@ export function Join({ token }: { token: string }) {
   const [phone, setPhone] = useState('');
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  useRevealErrors(errors);
+  const { busy, errors, send } = useForm(JOIN_FIELDS, { phone_taken: 'phone' });
   const [replacing, setReplacing] = useState(false);
 
   if (invite.loading && !invite.data) return <Loading />;
@@ -117,7 +105,7 @@ export function Join({ token }: { token: string }) {
   const inv = invite.data!;
   const me = session.me;
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
     const fields: Record<string, string> = {};
     const p = cleanPhone(phone);
@@ -126,17 +114,12 @@ export function Join({ token }: { token: string }) {
     if (!name.trim()) fields.display_name = t('fe.required');
     const pwErr = checkPassword(password);
     if (pwErr) fields.password = pwErr;
-    if (Object.keys(fields).length) return setErrors({ general: t('err.validation_failed'), fields });
-    setBusy(true);
-    setErrors(noErrors);
-    try {
+    const join = async () => {
       if (me) await logout();
       await register({ invite_token: token, phone: p, display_name: name.trim(), password });
       navigate('/', true);
-    } catch (err) {
-      setErrors(toFormErrors(err, JOIN_FIELDS, { phone_taken: 'phone' }));
-      setBusy(false);
-    }
+    };
+    send(fields, join, { general: t('err.validation_failed'), leaves: true });
   };
 
   return (
@@ -161,17 +144,7 @@ export function Join({ token }: { token: string }) {
       ) : (
         <form class="card form" onSubmit={submit} noValidate>
           <ErrorBox error={errors.general} />
-          <Field
-            label={t('field.phone')}
-            hint={t('field.phoneHint')}
-            type="tel"
-            inputMode="tel"
-            autoComplete="tel"
-            value={phone}
-            onValue={setPhone}
-            error={errors.fields.phone}
-            testid="join-phone"
-          />
+          <PhoneField hint={t('field.phoneHint')} autoComplete="tel" value={phone} onValue={setPhone} error={errors.fields.phone} testid="join-phone" />
           <Field
             label={t('field.displayName')}
             hint={t('field.displayNameHint')}
@@ -182,16 +155,7 @@ export function Join({ token }: { token: string }) {
             error={errors.fields.display_name}
             testid="join-name"
           />
-          <Field
-            label={t('field.password')}
-            hint={t('field.passwordHint')}
-            type="password"
-            autoComplete="new-password"
-            value={password}
-            onValue={setPassword}
-            error={errors.fields.password}
-            testid="join-password"
-          />
+          <PasswordField isNew label={t('field.password')} value={password} onValue={setPassword} error={errors.fields.password} testid="join-password" />
           <SubmitButton label={t('join.submit')} busyLabel={t('join.busy')} busy={busy} testid="join-submit" />
         </form>
       )}
@@ -210,10 +174,8 @@ export function Reset({ token }: { token: string }) {
     [token],
   );
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  useRevealErrors(errors);
+  const { busy, errors, send } = useForm(['new_password']);
 
   if (info.loading && !info.data) return <Loading />;
   if (info.error && !info.data) {
@@ -235,20 +197,13 @@ export function Reset({ token }: { token: string }) {
       </Page>
     );
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
     const pwErr = checkPassword(password);
-    if (pwErr) return setErrors({ general: null, fields: { new_password: pwErr } });
-    setBusy(true);
-    setErrors(noErrors);
-    try {
+    send(pwErr ? { new_password: pwErr } : {}, async () => {
       await api.post(`/password-resets/${encodeURIComponent(token)}`, { new_password: password });
       setDone(true);
-    } catch (err) {
-      setErrors(toFormErrors(err, ['new_password']));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -257,16 +212,7 @@ export function Reset({ token }: { token: string }) {
         <p class="invite-headline">{t('reset.for', { name: info.data!.display_name })}</p>
         <p class="muted">{t('reset.expires', { time: fmtTime(info.data!.expires_at) })}</p>
         <ErrorBox error={errors.general} />
-        <Field
-          label={t('field.newPassword')}
-          hint={t('field.passwordHint')}
-          type="password"
-          autoComplete="new-password"
-          value={password}
-          onValue={setPassword}
-          error={errors.fields.new_password}
-          testid="reset-password"
-        />
+        <PasswordField isNew label={t('field.newPassword')} value={password} onValue={setPassword} error={errors.fields.new_password} testid="reset-password" />
         <SubmitButton label={t('reset.submit')} busyLabel={t('common.saving')} busy={busy} testid="reset-submit" />
       </form>
     </Page>

@@ -13,17 +13,14 @@ import {
   Field,
   Loading,
   LoadMore,
-  noErrors,
-  useRevealErrors,
   Notice,
   Page,
   SelectField,
   SubmitButton,
-  toFormErrors,
   Toggle,
   useAsync,
+  useForm,
   usePaged,
-  type FormErrors,
 } from '../ui';
 
 const kindLabel = (k: string) => t(`kind.${k}` as MsgKey);
@@ -71,9 +68,7 @@ export function Invites() {
   const [hours, setHours] = useState('72');
   const [maxUses, setMaxUses] = useState('20');
   const [auto, setAuto] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  useRevealErrors(errors);
+  const { busy, errors, send } = useForm(['expires_in_hours', 'max_uses', 'auto_approve']);
   const [created, setCreated] = useState<Invite | null>(null);
   const [filter, setFilter] = useState('');
   const list = usePaged<Invite>('/invites' + qs({ team_id: filter, sort: '-created_at' }));
@@ -88,16 +83,13 @@ export function Invites() {
     .map((tm) => ({ value: String(tm.id), label: t('fmt.teamUnit', { team: tm.name, unit: tm.unit.name }) }));
   const selectedTeam = teamId || (teamOptions.length === 1 ? teamOptions[0].value : '');
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
     const fields: Record<string, string> = {};
     if (!selectedTeam) fields.team = t('fe.required');
     const n = Number(maxUses);
     if (!Number.isInteger(n) || n < 1 || n > 500) fields.max_uses = t('fe.range', { min: 1, max: 500 });
-    if (Object.keys(fields).length) return setErrors({ general: null, fields });
-    setBusy(true);
-    setErrors(noErrors);
-    try {
+    send(fields, async () => {
       const inv = await api.post<Invite>(`/teams/${selectedTeam}/invites`, {
         expires_in_hours: Number(hours),
         max_uses: n,
@@ -105,11 +97,7 @@ export function Invites() {
       });
       setCreated(inv);
       list.reload();
-    } catch (err) {
-      setErrors(toFormErrors(err, ['expires_in_hours', 'max_uses', 'auto_approve']));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const revoke = async (inv: Invite) => {

@@ -110,11 +110,11 @@ export function Home() {
   );
 }
 
-function SignOutButton() {
+export function SignOutButton({ class: cls = 'btn btn-secondary btn-block', testid = 'signout' }: { class?: string; testid?: string }) {
   return (
     <ActionButton
-      class="btn btn-secondary btn-block"
-      testid="signout"
+      class={cls}
+      testid={testid}
       onClick={() => logout().then(() => navigate('/login', true), () => undefined)}
     >
       {t('settings.signOut')}

@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
 import { api, fmtPhone } from '../api';
 import { t, useLocale, type Locale } from '../i18n';
-import { navigate } from '../router';
-import { changeLocale, logout, sessionStore } from '../session';
+import { changeLocale, sessionStore } from '../session';
 import { useStore } from '../store';
-import { ActionButton, ErrorBox, Field, noErrors, useRevealErrors, Notice, Page, SubmitButton, toFormErrors, type FormErrors } from '../ui';
-import { checkPassword } from './auth';
+import { ErrorBox, Notice, Page, SubmitButton, useForm } from '../ui';
+import { checkPassword, PasswordField } from './auth';
+import { SignOutButton } from './home';
 
 const LANGS: { value: Locale; label: string }[] = [
   { value: 'zh-CN', label: '中文' },
@@ -17,31 +17,22 @@ export function Settings() {
   const { me } = useStore(sessionStore);
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
-  const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  useRevealErrors(errors);
+  const { busy, errors, send } = useForm(['current_password', 'new_password'], { password_incorrect: 'current_password' });
 
-  const changePassword = async (e: Event) => {
+  const changePassword = (e: Event) => {
     e.preventDefault();
     setDone(false);
     const fields: Record<string, string> = {};
     if (!current) fields.current_password = t('fe.required');
     const pwErr = checkPassword(next);
     if (pwErr) fields.new_password = pwErr;
-    if (Object.keys(fields).length) return setErrors({ general: null, fields });
-    setBusy(true);
-    setErrors(noErrors);
-    try {
+    send(fields, async () => {
       await api.post('/me/password', { current_password: current, new_password: next });
       setCurrent('');
       setNext('');
       setDone(true);
-    } catch (err) {
-      setErrors(toFormErrors(err, ['current_password', 'new_password'], { password_incorrect: 'current_password' }));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -90,40 +81,18 @@ export function Settings() {
         <h2 id="pw-h">{t('settings.password')}</h2>
         {done && <Notice testid="password-changed">{t('settings.passwordChanged')}</Notice>}
         <ErrorBox error={errors.general} />
-        <Field
+        <PasswordField
           label={t('field.currentPassword')}
-          type="password"
-          autoComplete="current-password"
           value={current}
           onValue={setCurrent}
           error={errors.fields.current_password}
           testid="settings-current-password"
         />
-        <Field
-          label={t('field.newPassword')}
-          hint={t('field.passwordHint')}
-          type="password"
-          autoComplete="new-password"
-          value={next}
-          onValue={setNext}
-          error={errors.fields.new_password}
-          testid="settings-new-password"
-        />
-        <SubmitButton
-          label={t('settings.changePassword')}
-          busyLabel={t('common.saving')}
-          busy={busy}
-          testid="settings-password-submit"
-        />
+        <PasswordField isNew label={t('field.newPassword')} value={next} onValue={setNext} error={errors.fields.new_password} testid="settings-new-password" />
+        <SubmitButton label={t('settings.changePassword')} busyLabel={t('common.saving')} busy={busy} testid="settings-password-submit" />
       </form>
 
-      <ActionButton
-        class="btn btn-danger-outline btn-block"
-        testid="settings-logout"
-        onClick={() => logout().then(() => navigate('/login', true), () => undefined)}
-      >
-        {t('settings.signOut')}
-      </ActionButton>
+      <SignOutButton class="btn btn-danger-outline btn-block" testid="settings-logout" />
     </Page>
   );
 }
