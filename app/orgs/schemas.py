@@ -15,7 +15,7 @@ class GeometryField(fields.Raw):
         try:
             return normalize_area_geometry(value)
         except GeometryProblem as exc:
-            raise ValidationError(f"geometry_invalid: {exc}") from exc
+            raise ValidationError(str(exc)) from exc
 
 
 class UnitRefSchema(Schema):
