@@ -42,6 +42,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     # False still marks the cookie Secure whenever the request came over HTTPS.
     SESSION_COOKIE_SECURE = False
+    # Counted from the last day the app was used (see SessionInterface in app/__init__.py).
     PERMANENT_SESSION_LIFETIME = timedelta(days=30)
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session

@@ -40,72 +40,10 @@ def signed_in_client(url: str, **config):
     return app, client
 
 
-def what_if(url: str, requests: int) -> None:
-    """Mean ms per GET /me with candidate changes, best of 3 interleaved rounds."""
-    from whatif_app import one_query_loader
-
-    from app.accounts.models import User
-    from app.accounts.schemas import MeSchema
-    from app.extensions import db, login_manager
-
-    original_loader = login_manager._user_callback
-    variants = {
-        "as is": ({}, None),
-        "SESSION_REFRESH_EACH_REQUEST=False": ({"SESSION_REFRESH_EACH_REQUEST": False}, None),
-        "no pool_pre_ping": ({"SQLALCHEMY_ENGINE_OPTIONS": {}}, None),
-        "load_user in 1 query (joinedload)": ({}, one_query_loader),
-        "all three": ({"SESSION_REFRESH_EACH_REQUEST": False, "SQLALCHEMY_ENGINE_OPTIONS": {}}, one_query_loader),
-    }
-    clients = {}
-    for name, (config, _) in variants.items():
-        clients[name] = signed_in_client(url, **config)
-    variants["/ping (for reference)"] = ({}, None)
-    clients["/ping (for reference)"] = clients["as is"]
-    # CPU time of this process (not wall time), best of 5 interleaved rounds: other load
-    # on the machine inflates wall time, much less the CPU a request needs.
-    best = {name: float("inf") for name in variants}
-    for _ in range(5):
-        for name, (config, loader) in variants.items():
-            app, client = clients[name]
-            path = "/api/v1/ping" if name.startswith("/ping") else "/api/v1/me"
-            login_manager._user_callback = loader or original_loader
-            for _ in range(50):
-                client.get(path)
-            start = time.process_time()
-            for _ in range(requests):
-                client.get(path)
-            best[name] = min(best[name], (time.process_time() - start) / requests * 1000)
-    login_manager._user_callback = original_loader
-    app, client = clients["as is"]
-    ping = best.pop("/ping (for reference)")
-    print(f"GET /api/v1/ping: {ping:.3f} ms CPU per request (test client, one thread)")
-    for name, value in best.items():
-        print(f"GET /api/v1/me, {name:<38} {value:.3f} ms  (beyond /ping: {value - ping:.3f} ms)")
-
-    # The pieces of the view itself
-    with app.test_request_context():
-        user = db.session.get(User, db.session.scalar(db.select(User.id).where(User.phone == f"+86{PHONE_BASE + 7}")))
-        _ = user.memberships
-        schema = MeSchema()
-        start = time.process_time()
-        for _ in range(requests):
-            schema.dump(user)
-        dump = (time.process_time() - start) / requests * 1000
-        start = time.process_time()
-        for _ in range(requests):
-            db.session.expunge_all()
-            db.session.get(User, user.id).memberships
-        load = (time.process_time() - start) / requests * 1000
-    print(f"MeSchema().dump(user) alone: {dump:.3f} ms; session.get(User) + role_grants + memberships "
-          f"(3 queries): {load:.3f} ms")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--top", type=int, default=35)
-    parser.add_argument("--what-if", action="store_true",
-                        help="also time /me under candidate changes (config overrides, patched loader)")
     args = parser.parse_args()
 
     from sqlalchemy import event
@@ -115,10 +53,6 @@ def main() -> None:
 
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{WORK / 'bench.sqlite'}"
     app, client = signed_in_client(url)
-    if args.what_if:
-        what_if(url, args.requests)
-        return
-
     statements: list[str] = []
     with app.app_context():
         engine = db.engine

@@ -829,8 +829,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--dist", type=Path, default=ROOT / "frontend" / "dist", help="built front end")
     parser.add_argument("--only", default="ping,me,login", help="endpoints to load (default ping,me,login)")
     parser.add_argument("--app", default="wsgi:app",
-                        help="WSGI app for gunicorn (default wsgi:app; bench.whatif_app:app measures the "
-                             "suggested changes; results then get a -whatif suffix)")
+                        help="WSGI app for gunicorn (default wsgi:app); results of any other app, such as an "
+                             "experiment, get a -whatif suffix")
     parser.add_argument("--keep-server", action="store_true",
                         help="leave gunicorn running after the runs until Ctrl-C (for profiling)")
     parser.add_argument("--no-save", action="store_true", help="don't write bench/results/")

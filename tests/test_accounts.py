@@ -572,3 +572,10 @@ def test_full_width_digits_are_read_as_ascii(client, org, create_invite):
 def test_digits_of_other_scripts_are_rejected(client, org, create_invite):
     response = register(client, create_invite(org.team_a1), phone="13٧12345678")
     assert_error(response, 422, "validation_failed")
+
+
+def test_session_cookie_is_renewed_once_a_day_not_on_every_request(client, create_user):
+    sign_in(client, create_user())
+    first = client.get("/api/v1/me")
+    assert "Set-Cookie" in first.headers  # the first use today renews the 30-day lifetime
+    assert "Set-Cookie" not in client.get("/api/v1/me").headers
