@@ -48,7 +48,6 @@ def main() -> None:
 
     from sqlalchemy import event
 
-    from app import create_app
     from app.extensions import db
 
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{WORK / 'bench.sqlite'}"

@@ -919,7 +919,7 @@ def main() -> int:
             files["login"] = write_requests(WORK / "login.tsv", [
                 ("POST", "/api/v1/auth/login", cookie, token,
                  json.dumps({"phone": member_phone(i), "password": BENCH_PASSWORD}))
-                for i, (cookie, token) in zip(login_members, pairs)
+                for i, (cookie, token) in zip(login_members, pairs, strict=True)
             ])
 
         # /ping and /me alternate at each concurrency, so the ratio compares runs made
