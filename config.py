@@ -50,7 +50,7 @@ class Config:
 
     # Only 429 answers carry Retry-After (set by our error handler), not every response.
     RATELIMIT_HEADERS_ENABLED = False
-    RATELIMIT_STORAGE_URI = None  # None: Redis when REDIS_URL is set, else memory
+    RATELIMIT_STORAGE_URI = None  # None: Redis when REDIS_URL is set, else process memory
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 5 minutes"
     LOGIN_LIMIT_PER_IP = "30 per 5 minutes"
     REGISTER_LIMIT_PER_IP = "20 per hour"

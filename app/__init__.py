@@ -50,7 +50,7 @@ def create_app(config=None) -> Flask:
     from app.accounts.login import configure_login
     from app.accounts.routes import blp as accounts_blp
     from app.cli import register_commands
-    from app.core import sqlite  # noqa: F401  (registers the SQLite pragmas)
+    from app.core import memory_limits, sqlite  # noqa: F401  (register a storage scheme, SQLite pragmas)
     from app.core.access import enforce_access_policy
     from app.core.guards import reject_deeply_nested_json
     from app.core.schemas import IdConverter, id_parameter_schema
@@ -98,7 +98,7 @@ def _finish_config(app: Flask) -> None:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(app)
     if not app.config["RATELIMIT_STORAGE_URI"]:
-        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "threadsafe-memory://"
     if not app.config["UPLOAD_FOLDER"]:
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
 

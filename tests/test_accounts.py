@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.accounts.models import Invite, PasswordReset, Role, User, UserStatus
+from app.core.memory_limits import ThreadSafeMemoryStorage
 from app.core.models import utcnow
-from app.extensions import db
+from app.extensions import db, limiter
 from app.orgs.models import Team
 from tests.factories.accounts import PASSWORD
 from tests.test_api_conventions import assert_error
@@ -579,3 +580,10 @@ def test_session_cookie_is_renewed_once_a_day_not_on_every_request(client, creat
     first = client.get("/api/v1/me")
     assert "Set-Cookie" in first.headers  # the first use today renews the 30-day lifetime
     assert "Set-Cookie" not in client.get("/api/v1/me").headers
+
+
+def test_without_redis_the_limits_live_in_thread_safe_memory(app):
+    if app.config["REDIS_URL"]:
+        assert type(limiter.storage).__name__ == "RedisStorage"
+    else:
+        assert isinstance(limiter.storage, ThreadSafeMemoryStorage)
