@@ -182,7 +182,8 @@ const zh = {
   'admin.created': '已创建：{name}',
   'admin.updated': '已保存：{name}',
   'admin.roster': '名册',
-  'admin.geomSummary': '{type}，{n} 个点',
+  'admin.geomSummary': '多边形，{n} 个点',
+  'admin.geomSummaryMulti': '多个多边形，共 {n} 个点',
 
   'settings.title': '设置',
   'settings.account': '账号',
@@ -453,7 +454,8 @@ const en: Record<MsgKey, string> = {
   'admin.created': 'Created: {name}',
   'admin.updated': 'Saved: {name}',
   'admin.roster': 'Roster',
-  'admin.geomSummary': '{type}, {n} points',
+  'admin.geomSummary': 'Polygon, {n} points',
+  'admin.geomSummaryMulti': 'Several polygons, {n} points in all',
 
   'settings.title': 'Settings',
   'settings.account': 'Account',

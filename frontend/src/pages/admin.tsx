@@ -470,7 +470,7 @@ export function AdminAreas() {
           <p class="muted">
             {a.unit.name} · {kindLabel(a.unit.kind)}
           </p>
-          <p class="muted small">{t('admin.geomSummary', { type: a.geometry?.type ?? '?', n: countPoints(a.geometry?.coordinates) })}</p>
+          <p class="muted small">{t(a.geometry?.type === 'MultiPolygon' ? 'admin.geomSummaryMulti' : 'admin.geomSummary', { n: countPoints(a.geometry?.coordinates) })}</p>
         </AdminRow>
       ))}
     </AdminPage>
