@@ -52,7 +52,6 @@ def create_app(config=None) -> Flask:
     from app.cli import register_commands
     from app.core import memory_limits, sqlite  # noqa: F401  (register a storage scheme, SQLite pragmas)
     from app.core.access import enforce_access_policy
-    from app.core.guards import reject_deeply_nested_json
     from app.core.schemas import IdConverter, id_parameter_schema
     from app.errors import register_error_handlers
     from app.orgs.routes import blp as orgs_blp
@@ -66,7 +65,6 @@ def create_app(config=None) -> Flask:
     extensions.api.register_converter(IdConverter, id_parameter_schema)
     configure_login(app)
     app.session_interface = SessionInterface()
-    app.before_request(reject_deeply_nested_json)
     app.before_request(enforce_access_policy)
     app.after_request(_security_headers)
 

@@ -33,7 +33,8 @@ from app.accounts.schemas import (
 )
 from app.accounts.throttle import SignInThrottle
 from app.core.access import allow_pending, get_in_scope_or_404, public, require
-from app.core.pagination import Blueprint, apply_sort, paginate
+from app.core.api import Blueprint
+from app.core.pagination import apply_sort, paginate
 from app.core.schemas import public_url
 from app.errors import NotFound, RuleViolation
 from app.extensions import db, limiter

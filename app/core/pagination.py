@@ -1,18 +1,11 @@
 """Page pagination and whitelisted sorting for every list endpoint."""
 
-import flask_smorest
 from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Select
 
 from app.core.schemas import MAX_ID
 from app.extensions import db
-
-
-class Blueprint(flask_smorest.Blueprint):
-    """flask-smorest's Blueprint with list pages sized for rosters and review queues."""
-
-    DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 50, "max_page_size": 200}
 
 
 def sort_field(*keys: str, default: str):

@@ -5,7 +5,8 @@ from sqlalchemy.orm import selectinload, undefer
 
 from app.accounts.models import MANAGER_ROLES, STAFF_ROLES, Role
 from app.core.access import get_in_scope_or_404, require
-from app.core.pagination import Blueprint, apply_sort, paginate
+from app.core.api import Blueprint
+from app.core.pagination import apply_sort, paginate
 from app.errors import NotFound
 from app.extensions import db
 from app.orgs import services
