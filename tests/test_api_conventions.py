@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from app.accounts import services as account_services
+from app.accounts import routes as account_routes
 from app.extensions import db
 from app.orgs.models import Team
 
@@ -97,7 +97,7 @@ def test_unexpected_failure_answers_json_500(app, client_as, staff, monkeypatch)
         raise RuntimeError("boom")
 
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
-    monkeypatch.setattr(account_services, "update_profile", explode)
+    monkeypatch.setattr(account_routes, "update_row", explode)
     response = client_as(staff.member_a1).patch("/api/v1/me", json={"display_name": "新名字"})
     body = assert_error(response, 500, "internal_error")
     assert "boom" not in str(body)

@@ -32,14 +32,14 @@ from app.accounts.schemas import (
     UserSchema,
 )
 from app.accounts.throttle import SignInThrottle
-from app.core.access import allow_pending, get_in_scope_or_404, public, require
+from app.core.access import allow_pending, get_in_scope_or_404, in_subtrees, public, require
 from app.core.api import Blueprint
 from app.core.pagination import apply_sort, paginate
 from app.core.schemas import public_url
+from app.core.services import update_row
 from app.errors import NotFound, RuleViolation
 from app.extensions import db, limiter
 from app.orgs.models import Team, TeamMembership, Unit
-from app.orgs.services import in_subtrees
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Sign-in, invites and accounts.")
 
@@ -133,7 +133,7 @@ class Me(MethodView):
     @blp.response(200, MeSchema)
     def patch(self, data):
         """Change my display name or language."""
-        user = services.update_profile(current_user, **data)
+        user = update_row(current_user, **data)
         db.session.commit()
         return user
 

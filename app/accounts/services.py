@@ -22,11 +22,12 @@ from app.accounts.models import (
     UserStatus,
 )
 from app.accounts.passwords import burn_verification_time, hash_password, needs_rehash, verify_password
+from app.core.access import in_subtrees
 from app.core.models import utcnow
 from app.errors import Conflict, Forbidden, Gone, NotFound, RuleViolation, Unauthorized
 from app.extensions import db
 from app.orgs.models import Team, TeamMembership, Unit
-from app.orgs.services import add_member, in_subtrees
+from app.orgs.services import add_member
 
 
 def find_user_by_phone(phone: str) -> User | None:
@@ -277,12 +278,5 @@ def change_status(user: User, action: str) -> User:
     if not user.is_active:
         user.end_sessions()
         _cancel_password_resets(user)
-    db.session.flush()
-    return user
-
-
-def update_profile(user: User, **changes) -> User:
-    for key, value in changes.items():
-        setattr(user, key, value)
     db.session.flush()
     return user

@@ -9,6 +9,7 @@ outside the caller's scope is reported as 404 so its existence does not leak.
 from flask import current_app, request
 from flask_login import current_user
 from flask_smorest import abort
+from sqlalchemy import false, or_
 
 from app.extensions import db
 
@@ -48,6 +49,13 @@ def enforce_access_policy():
     if current_user.is_pending and not getattr(view, "allows_pending", False):
         abort(403, error="account_pending", message="the account awaits approval")
     return None
+
+
+def in_subtrees(unit_path_column, paths: list[str]):
+    """A filter keeping rows whose unit lies under one of ``paths`` (a list query's scope)."""
+    if not paths:
+        return false()
+    return or_(*[unit_path_column.startswith(path) for path in paths])
 
 
 def get_in_scope_or_404(model, row_id: int, user):

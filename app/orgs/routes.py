@@ -4,9 +4,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload, undefer
 
 from app.accounts.models import MANAGER_ROLES, STAFF_ROLES, Role
-from app.core.access import get_in_scope_or_404, require
+from app.core.access import get_in_scope_or_404, in_subtrees, require
 from app.core.api import Blueprint
 from app.core.pagination import apply_sort, paginate
+from app.core.services import update_row
 from app.errors import NotFound
 from app.extensions import db
 from app.orgs import services
@@ -36,7 +37,7 @@ ACTIVATION = "<any(activate,deactivate):action>"
 
 def _scoped(stmt, model, query):
     """Keep rows of ``model`` (joined to its Unit) in my scope, active ones unless asked."""
-    stmt = stmt.where(services.in_subtrees(Unit.path, current_user.unit_paths()))
+    stmt = stmt.where(in_subtrees(Unit.path, current_user.unit_paths()))
     if not query["include_inactive"]:
         stmt = stmt.where(model.is_active.is_(True))
     return stmt
@@ -88,7 +89,7 @@ class UnitById(MethodView):
     @blp.response(200, UnitSchema)
     def patch(self, data, unit_id):
         """Rename a unit."""
-        unit = services.update_row(_for_admin(Unit, unit_id), **data)
+        unit = update_row(_for_admin(Unit, unit_id), **data)
         db.session.commit()
         return unit
 
@@ -98,7 +99,7 @@ class UnitActivation(MethodView):
     @blp.response(200, UnitSchema)
     def post(self, unit_id, action):
         """Deactivate or reactivate a unit."""
-        unit = services.set_active(_for_admin(Unit, unit_id), action == "activate")
+        unit = update_row(_for_admin(Unit, unit_id), is_active=action == "activate")
         db.session.commit()
         return unit
 
@@ -140,7 +141,7 @@ class TeamById(MethodView):
     @blp.response(200, TeamSchema)
     def patch(self, data, team_id):
         """Rename a team."""
-        team = services.update_row(_for_admin(Team, team_id), **data)
+        team = update_row(_for_admin(Team, team_id), **data)
         db.session.commit()
         return team
 
@@ -150,7 +151,7 @@ class TeamActivation(MethodView):
     @blp.response(200, TeamSchema)
     def post(self, team_id, action):
         """Deactivate or reactivate a team."""
-        team = services.set_active(_for_admin(Team, team_id), action == "activate")
+        team = update_row(_for_admin(Team, team_id), is_active=action == "activate")
         db.session.commit()
         return team
 
@@ -183,7 +184,7 @@ class TeamMemberById(MethodView):
         membership = services.team_membership_or_none(team, user_id)
         if membership is None:
             raise NotFound("not_found", "no such member in this team")
-        services.update_row(membership, **data)
+        update_row(membership, **data)
         db.session.commit()
         return membership
 
@@ -221,7 +222,7 @@ class AreaById(MethodView):
     @blp.response(200, AreaSchema)
     def patch(self, data, area_id):
         """Rename an area or redraw its polygon."""
-        area = services.update_row(_for_admin(Area, area_id), **data)
+        area = update_row(_for_admin(Area, area_id), **data)
         db.session.commit()
         return area
 
@@ -231,6 +232,6 @@ class AreaActivation(MethodView):
     @blp.response(200, AreaSchema)
     def post(self, area_id, action):
         """Deactivate or reactivate an area."""
-        area = services.set_active(_for_admin(Area, area_id), action == "activate")
+        area = update_row(_for_admin(Area, area_id), is_active=action == "activate")
         db.session.commit()
         return area

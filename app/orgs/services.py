@@ -1,17 +1,10 @@
 """Rules for units, teams and areas. Services flush; views commit."""
 
-from sqlalchemy import false, or_, select
+from sqlalchemy import select
 
 from app.errors import RuleViolation
 from app.extensions import db
 from app.orgs.models import PARENT_KIND, Area, Team, TeamMembership, Unit, UnitKind
-
-
-def in_subtrees(unit_column_path, paths: list[str]):
-    """A filter keeping rows whose unit lies under one of ``paths``."""
-    if not paths:
-        return false()
-    return or_(*[unit_column_path.startswith(path) for path in paths])
 
 
 def create_unit(name: str, kind: UnitKind, parent: Unit | None) -> Unit:
@@ -30,12 +23,6 @@ def create_unit(name: str, kind: UnitKind, parent: Unit | None) -> Unit:
     return unit
 
 
-def set_active(row, is_active: bool):
-    row.is_active = is_active
-    db.session.flush()
-    return row
-
-
 def create_team(name: str, unit: Unit) -> Team:
     team = Team(name=name, unit=unit)
     db.session.add(team)
@@ -48,13 +35,6 @@ def create_area(name: str, unit: Unit, geometry: dict) -> Area:
     db.session.add(area)
     db.session.flush()
     return area
-
-
-def update_row(row, **changes):
-    for key, value in changes.items():
-        setattr(row, key, value)
-    db.session.flush()
-    return row
 
 
 def team_membership_or_none(team: Team, user_id: int) -> TeamMembership | None:
