@@ -85,7 +85,8 @@ class User(UserMixin, TimestampMixin, Base):
         return any(unit.path.startswith(p) for p in self.unit_paths(roles))
 
     def is_leader_of(self, team: Team) -> bool:
-        return self.id in team.leader_ids()
+        # memberships come with the signed-in user (accounts/login.py): no query here
+        return any(m.team_id == team.id and m.is_leader for m in self.memberships)
 
     # Who may see and act on whom -------------------------------------------------
 

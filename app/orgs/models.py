@@ -48,10 +48,8 @@ class Unit(TimestampMixin, Base):
 
     @property
     def unit(self) -> Unit:
+        """A unit is in scope where a unit-owned row would be: scope helpers read ``row.unit``."""
         return self
-
-    def is_within(self, ancestor: Unit) -> bool:
-        return self.path.startswith(ancestor.path)
 
 
 class Team(TimestampMixin, Base):
@@ -64,9 +62,6 @@ class Team(TimestampMixin, Base):
 
     unit: Mapped[Unit] = relationship(lazy="joined")
     memberships: Mapped[list[TeamMembership]] = relationship(back_populates="team", cascade="all, delete-orphan")
-
-    def leader_ids(self) -> set[int]:
-        return {m.user_id for m in self.memberships if m.is_leader}
 
 
 class TeamMembership(Base):
