@@ -8,18 +8,7 @@ from sqlalchemy import func, select
 from app.accounts import routes as account_routes
 from app.extensions import db
 from app.orgs.models import Team
-
-ERROR_KEYS = {"code", "status", "error", "message"}
-
-
-def assert_error(response, status, error):
-    body = response.get_json()
-    assert response.status_code == status, body
-    assert body.keys() >= ERROR_KEYS
-    assert body["code"] == status
-    assert body["error"] == error
-    return body
-
+from tests.support import assert_error, field_errors
 
 def test_unknown_api_path_answers_json_404(client):
     assert_error(client.get("/api/v1/no-such-thing"), 404, "not_found")
@@ -61,7 +50,7 @@ def test_unknown_field_is_rejected_and_nothing_is_written(client_as, staff, org,
         "/api/v1/teams", json={"name": "新队", "unit_id": org.a1.id, "colour": "red"}
     )
     body = assert_error(response, 422, "validation_failed")
-    assert body["errors"]["json"] == {"colour": ["Unknown field."]}
+    assert field_errors(body) == {"colour": ["unknown_field"]}
     with in_app():
         assert team_count("新队") == 0
 
@@ -69,7 +58,7 @@ def test_unknown_field_is_rejected_and_nothing_is_written(client_as, staff, org,
 def test_wrong_type_names_the_field(client_as, staff, org):
     response = client_as(staff.district_admin).post("/api/v1/teams", json={"name": "新队", "unit_id": "abc"})
     body = assert_error(response, 422, "validation_failed")
-    assert body["errors"]["json"] == {"unit_id": ["Not a valid integer."]}
+    assert field_errors(body) == {"unit_id": ["not_an_integer"]}
 
 
 def test_oversize_body_is_a_413(client_as, staff, org):
@@ -79,8 +68,8 @@ def test_oversize_body_is_a_413(client_as, staff, org):
     assert_error(response, 413, "payload_too_large")
 
 
-def test_write_without_csrf_token_is_refused(app, staff, org, in_app):
-    client = app.test_client(user=staff.district_admin)
+def test_write_without_csrf_token_is_refused(client_as, staff, org, in_app):
+    client = client_as(staff.district_admin)
     client.send_csrf = False
     response = client.post("/api/v1/teams", json={"name": "无令牌队", "unit_id": org.a1.id})
     assert_error(response, 400, "csrf_failed")

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.orgs.models import Area
 from tests.factories.orgs import SQUARE
-from tests.test_api_conventions import assert_error
+from tests.support import assert_error, field_errors
 
 BOWTIE = {
     "type": "Polygon",
@@ -75,7 +75,7 @@ def test_unit_must_sit_under_the_right_kind_of_parent(client_as, staff, org, kin
         "/api/v1/units", json={"name": "新单位", "kind": kind, "parent_id": getattr(org, parent).id}
     )
     body = assert_error(response, 422, "unit_parent_invalid")
-    assert body["errors"]["json"] == {"parent_id": ["unit_parent_invalid"]}
+    assert field_errors(body) == {"parent_id": ["unit_parent_invalid"]}
 
 
 @pytest.mark.parametrize(("who", "status"), [("street_a_officer", 403), ("coordinator_a1", 404), ("member_a1", 404)])
@@ -205,7 +205,8 @@ def test_invalid_polygon_is_a_422_naming_the_problem(client_as, staff, org, in_a
         "/api/v1/areas", json={"name": "坏区域", "unit_id": org.a1.id, "geometry": geometry}
     )
     body = assert_error(response, 422, "validation_failed")
-    assert body["errors"]["json"]["geometry"] == [message]
+    code, _, where = message.partition(": ")
+    assert body["errors"]["json"]["geometry"] == [{"code": code, "params": {"at": where} if where else {}}]
     assert area_count(in_app) == 0
 
 
