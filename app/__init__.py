@@ -142,11 +142,20 @@ def instance_secret(app: Flask) -> str:
 
 
 def configure_logging(app: Flask) -> None:
-    if not app.debug and not app.testing:
-        gunicorn_logger = logging.getLogger("gunicorn.error")
-        if gunicorn_logger.handlers:
-            app.logger.handlers = gunicorn_logger.handlers
-            app.logger.setLevel(gunicorn_logger.level)
+    if app.debug or app.testing:
+        return
+    gunicorn_logger = logging.getLogger("gunicorn.error")
+    if gunicorn_logger.handlers:
+        app.logger.handlers = gunicorn_logger.handlers
+        app.logger.setLevel(gunicorn_logger.level)
+    # Security events: one JSON object per line on stderr, for the log collector.
+    security = logging.getLogger("pingan.security")
+    if not security.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        security.addHandler(handler)
+        security.setLevel(logging.INFO)
+        security.propagate = False
 
 
 def _security_headers(response):

@@ -33,9 +33,14 @@ class CallbackSession(Session):
                 # side effect is logged, and the periodic sweeps catch up on it.
                 logger.exception("after-commit callback %r failed", callback)
 
+    def rollback(self) -> None:
+        self.info.pop(CALLBACKS, None)
+        super().rollback()
+
 
 @event.listens_for(CallbackSession, "after_soft_rollback")
 def _drop_callbacks(session, previous_transaction) -> None:
+    # A failed flush rolls the transaction back without rollback() being called.
     if previous_transaction.parent is None:
         session.info.pop(CALLBACKS, None)
 

@@ -189,7 +189,12 @@ async function request<T>(method: string, path: string, body?: unknown, retried 
     }
     if (error === 'unauthorized' || error === 'account_pending' || error === 'account_deactivated') authProblem?.(error);
     const ra = Number(res.headers.get('Retry-After'));
-    const fields: FieldErrors = json?.errors?.json && typeof json.errors.json === 'object' ? json.errors.json : {};
+    const fields: FieldErrors = {};
+    const raw = json?.errors?.json && typeof json.errors.json === 'object' ? json.errors.json : {};
+    for (const [name, entries] of Object.entries(raw as Record<string, unknown[]>))
+      fields[name] = (Array.isArray(entries) ? entries : []).map((entry: any) =>
+        typeof entry === 'string' ? entry : entry.params?.at ? `${entry.code}: ${entry.params.at}` : String(entry.code),
+      );
     throw new ApiError(res.status, error, fields, Number.isFinite(ra) && ra > 0 ? ra : null);
   }
   let pagination: Pagination | null = null;
