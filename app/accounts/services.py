@@ -44,6 +44,7 @@ from app.core.access import (
     Role,
     UnitRef,
     in_subtrees,
+    scoped_select,
 )
 from app.errors import Conflict, Forbidden, Gone, NotFound, RuleViolation, Unauthorized
 from app.extensions import db
@@ -354,12 +355,8 @@ def accept_invite(token: str, user: User) -> TeamMembership:
 
 
 def membership_requests_visible_to(viewer: Principal) -> Select:
-    return (
-        select(TeamMembership)
-        .join(Team, TeamMembership.team_id == Team.id)
-        .join(Unit, Team.unit_id == Unit.id)
-        .where(TeamMembership.status == MembershipStatus.PENDING)
-        .where(in_subtrees(Unit.path, viewer.unit_paths(MANAGER_ROLES)))
+    return scoped_select(TeamMembership, viewer, MANAGER_ROLES, through=TeamMembership.team).where(
+        TeamMembership.status == MembershipStatus.PENDING
     )
 
 
