@@ -3,6 +3,7 @@
 import gzip
 import itertools
 import json
+import re
 from datetime import datetime
 
 import pytest
@@ -31,8 +32,8 @@ def _sample_values(converter) -> list:
     return [1 if isinstance(converter, IntegerConverter) else "x"]
 
 
-def api_routes(app) -> list[tuple[str, str, str]]:
-    """Every (method, URL, endpoint) the API answers, with sample values for the path's variables."""
+def api_routes(app) -> list[tuple[str, str, str, str]]:
+    """Every (method, URL, endpoint, rule) the API answers, with sample values for the path's variables."""
     routes = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/") or rule.endpoint.split(".")[0] in OPEN_BLUEPRINTS:
@@ -41,7 +42,9 @@ def api_routes(app) -> list[tuple[str, str, str]]:
         for values in itertools.product(*(_sample_values(rule._converters[name]) for name in names)):
             with app.test_request_context():
                 path = url_for(rule.endpoint, **dict(zip(names, values, strict=True)))
-            routes.extend((method, path, rule.endpoint) for method in sorted(rule.methods - {"HEAD", "OPTIONS"}))
+            routes.extend(
+                (method, path, rule.endpoint, rule.rule) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+            )
     return routes
 
 
@@ -51,7 +54,7 @@ def test_every_endpoint_but_the_public_ones_answers_401_without_a_session(app, c
     app.config["WTF_CSRF_ENABLED"] = False
     checked = []
     try:
-        for method, path, endpoint in api_routes(app):
+        for method, path, endpoint, _ in api_routes(app):
             with app.test_request_context():
                 if is_public(endpoint, method):
                     continue
@@ -273,3 +276,23 @@ def test_large_json_is_gzipped_for_clients_that_accept_it(client_as, staff, crea
     response = client_as(staff.district_admin).get("/api/v1/teams?page_size=100", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
     assert len(json.loads(gzip.decompress(response.data))) == 43
+
+
+def test_the_openapi_document_lists_each_operations_error_answers(app, client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["components"]["schemas"]["Error"]["properties"].keys() >= {"code", "status", "error", "errors"}
+    for method, path, endpoint, rule in api_routes(app):
+        documented = set(spec["paths"][re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)][method.lower()]["responses"])
+        with app.test_request_context():
+            public = is_public(endpoint, method)
+        if not public:
+            assert {"401", "403"} <= documented, (method, path)
+        if "<" in rule:
+            assert "404" in documented, (method, path)
+
+
+def test_flask_openapi_write_produces_the_document(runner, tmp_path):
+    target = tmp_path / "openapi.json"
+    result = runner.invoke(args=["openapi", "write", "--format=json", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "/api/v1/me" in json.loads(target.read_text())["paths"]
