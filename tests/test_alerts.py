@@ -521,3 +521,27 @@ def test_a_refused_request_does_not_burn_its_key(client_as, staff, org, in_app):
     assert_error(
         officer.post("/api/v1/alerts", json=empty, headers={"Idempotency-Key": key}), 422, "alert_audience_empty"
     )
+
+
+def test_keys_of_rows_that_are_gone_are_purged(client_as, staff, org, in_app, runner):
+    from app.alerts.models import AlertRecipient
+    from app.core.idempotency import IdempotencyKey
+    from app.notifications.models import Notification
+
+    officer = client_as(staff.street_a_officer)
+    headers = {"Idempotency-Key": str(uuid.uuid4())}
+    officer.post("/api/v1/alerts", json=alert_body({"kind": "unit", "unit_id": org.a1.id}), headers=headers)
+    officer.post(
+        "/api/v1/alerts",
+        json=alert_body({"kind": "unit", "unit_id": org.a1.id}),
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+    )
+    with in_app():
+        first = db.session.scalar(select(Alert.id).order_by(Alert.id))
+        db.session.execute(AlertRecipient.__table__.delete().where(AlertRecipient.alert_id == first))
+        db.session.execute(Notification.__table__.delete().where(Notification.subject_id == first))
+        db.session.execute(Alert.__table__.delete().where(Alert.id == first))
+        db.session.commit()
+    assert runner.invoke(args=["jobs", "run", "purge_orphaned_keys"]).exit_code == 0
+    with in_app():
+        assert db.session.scalar(select(func.count()).select_from(IdempotencyKey)) == 1

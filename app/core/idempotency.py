@@ -26,11 +26,13 @@ from datetime import datetime
 
 from flask import g, request
 from flask_login import current_user
+from huey import crontab
 from sqlalchemy import String, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core import clock
+from app.core.jobs import periodic_job
 from app.core.models import Base
 from app.errors import Conflict, DomainError
 from app.extensions import db
@@ -128,8 +130,9 @@ def remember(row, status_code: int) -> None:
         claim.status_code = status_code
 
 
+@periodic_job(crontab(minute="33", hour="3"))
 def purge_orphaned_keys() -> int:
-    """Delete keys whose row is gone; returns how many."""
+    """Daily: keys whose row is gone go too (a key lives as long as the row it made)."""
     removed = 0
     for table, model in RESOURCE_MODELS.items():
         removed += db.session.execute(
@@ -138,4 +141,5 @@ def purge_orphaned_keys() -> int:
                 IdempotencyKey.resource_id.not_in(select(model.id)),
             )
         ).rowcount
+    db.session.commit()
     return removed
