@@ -112,6 +112,18 @@ class Config:
     ALERT_LIMIT_PER_SENDER = "20 per hour"
     ALERT_REMINDER_DELAY_SECONDS = 600
     CAP_SENDER = None
+    # Scheduling: how far ahead patterns make shifts, when reminders go, and the sign-up rules
+    # every unit has unless it (or a unit above it) sets its own.
+    SHIFT_WEEKS_AHEAD = 4
+    SHIFT_REMINDER_MINUTES = [24 * 60, 60]
+    SHIFT_SIGNUP_OPENS_DAYS = 14
+    SHIFT_SIGNUP_CLOSES_HOURS = 1
+    SHIFT_DROP_CUTOFF_HOURS = 24
+    SHIFT_MIN_REST_HOURS = 1
+    SHIFT_WEEKLY_HOURS_CAP = 24
+    SHIFT_LEADER_RELEASE_HOURS = 24
+    SHIFT_SWAP_NEEDS_APPROVAL = True
+
     # Times shown to people and written into CAP and iCalendar (units may later have their own).
     TIME_ZONE = "Asia/Shanghai"
 

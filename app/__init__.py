@@ -68,6 +68,9 @@ def create_app(config=None) -> Flask:
     from app.notifications import jobs as notification_jobs  # noqa: F401  (registers the push fan-out)
     from app.notifications.routes import blp as notifications_blp
     from app.orgs.routes import blp as orgs_blp
+    from app.scheduling import capabilities as scheduling_capabilities  # noqa: F401
+    from app.scheduling import jobs as scheduling_jobs  # noqa: F401  (patterns, reminders, announcements)
+    from app.scheduling.routes import blp as scheduling_blp
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(Path(app.root_path).parent / "migrations"))
@@ -83,7 +86,7 @@ def create_app(config=None) -> Flask:
     app.before_request(enforce_access_policy)
     init_http(app)
 
-    for blp in (system_blp, accounts_blp, orgs_blp, audit_blp, notifications_blp, alerts_blp):
+    for blp in (system_blp, accounts_blp, orgs_blp, audit_blp, notifications_blp, alerts_blp, scheduling_blp):
         extensions.api.register_blueprint(blp)
     app.register_blueprint(web.bp)
     register_error_handlers(app)

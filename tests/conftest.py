@@ -23,7 +23,12 @@ from app.accounts.models import User
 from app.core.jobs import huey
 from app.extensions import db, limiter
 
-pytest_plugins = ["tests.factories.orgs", "tests.factories.accounts", "tests.factories.notifications"]
+pytest_plugins = [
+    "tests.factories.orgs",
+    "tests.factories.accounts",
+    "tests.factories.notifications",
+    "tests.factories.scheduling",
+]
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -725,7 +725,7 @@ def test_joining_a_team_twice_is_a_409(client_as, staff, org, create_invite):
 @pytest.mark.parametrize(
     ("who", "offered"),
     [
-        ("member_a1", set()),
+        ("member_a1", {"take_shifts"}),
         (
             "coordinator_a1",
             {
@@ -733,6 +733,7 @@ def test_joining_a_team_twice_is_a_409(client_as, staff, org, create_invite):
                 "list_accounts",
                 "manage_accounts",
                 "manage_invites",
+                "plan_shifts",
                 "reset_passwords",
                 "see_rosters",
                 "send_alert",
@@ -748,6 +749,7 @@ def test_joining_a_team_twice_is_a_409(client_as, staff, org, create_invite):
                 "manage_accounts",
                 "manage_invites",
                 "manage_roles",
+                "plan_shifts",
                 "read_audit",
                 "reset_passwords",
                 "see_rosters",

@@ -44,6 +44,13 @@ class NewPasswordField(Text):
         return password
 
 
+class PersonSchema(ApiSchema):
+    """Someone named in another row (a sender, a signed-up member): no phone, no roles."""
+
+    id = fields.Integer(dump_only=True)
+    display_name = fields.String(dump_only=True)
+
+
 class RoleGrantSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
     role = fields.Enum(Role, by_value=True, dump_only=True)

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from marshmallow import ValidationError, fields, validates_schema
 
+from app.accounts.schemas import PersonSchema
 from app.alerts.models import AlertStatus, Answer, AudienceKind, CapCategory, Severity
 from app.core import clock
 from app.core.access import Role
@@ -108,11 +109,6 @@ class AlertUpdateSchema(ApiSchema):
             raise ValidationError(coded("nothing_to_change"), field_name="_schema")
         if "expires_at" in data:
             _check_expiry(data["expires_at"])
-
-
-class PersonSchema(ApiSchema):
-    id = fields.Integer(dump_only=True)
-    display_name = fields.String(dump_only=True)
 
 
 class AreaRefSchema(ApiSchema):

@@ -204,9 +204,16 @@ def scoped_select(model, principal: Principal, roles=None, *, through=None) -> S
 
 
 def get_in_scope_or_404(model, row_id: int, principal: Principal):
-    """Load a row the principal may see, or answer 404."""
+    """Load a row the principal may see, or answer 404.
+
+    A row is seen where its unit is in the principal's scope; a model whose rows are also
+    seen from elsewhere (a street's shift by the members of its communities) says so in
+    ``is_visible_to(principal)``.
+    """
     row = db.session.get(model, row_id)
-    if row is None or not principal.can_see(row.scope_unit):
+    if row is None or not (
+        row.is_visible_to(principal) if hasattr(row, "is_visible_to") else principal.can_see(row.scope_unit)
+    ):
         abort(404, error="not_found", message=f"{model.__name__.lower()} not found")
     return row
 
