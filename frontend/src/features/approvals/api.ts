@@ -1,0 +1,7 @@
+import { call, callPage, client } from '../../api/client';
+
+export const listPendingAccounts = (page: number) =>
+  callPage(() => client.GET('/api/v1/users', { params: { query: { status: 'pending', sort: '-created_at', page, page_size: 50 } } }));
+
+export const decideAccount = (userId: number, verb: 'approve' | 'reject') =>
+  call(() => client.POST('/api/v1/users/{user_id}/{action}', { params: { path: { user_id: userId, action: verb } } }));
