@@ -6,7 +6,9 @@ FLASK := $(VENV)/bin/flask --app wsgi
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 	$(wildcard frontend/index.html frontend/vite.config.ts frontend/tsconfig*.json frontend/package.json)
 
-.PHONY: setup run test bench chromium clean lint
+PORT ?= 8000
+
+.PHONY: setup run test lint bench chromium clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,11 +24,11 @@ frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SO
 
 setup: $(VENV)/.installed frontend/dist/index.html
 
+# The web server and the job consumer together (Procfile, run by honcho); Ctrl-C stops both.
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	@echo "Ping'an Patrol: http://127.0.0.1:8000  (API docs: http://127.0.0.1:8000/api/v1/docs)"
-	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+	GUNICORN_BIND=$${GUNICORN_BIND:-127.0.0.1:$(PORT)} $(VENV)/bin/honcho start
 
 # Browser tests drive Debian's Chromium; Playwright's own browser download is not used.
 chromium:
@@ -36,6 +38,10 @@ chromium:
 
 test: setup chromium
 	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 bench: setup
 	$(PY) bench/run.py

@@ -27,6 +27,15 @@ class Config:
     # A relative SQLite path is resolved inside the instance folder.
     SQLALCHEMY_DATABASE_URI = "sqlite:///pingan.sqlite"
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A hung or unreachable database must not hang the app: requests that need it answer
+    # 503 within seconds (connect, wait for a pooled connection, run one statement).
+    DATABASE_CONNECT_TIMEOUT = 3
+    DATABASE_POOL_TIMEOUT = 3
+    DATABASE_STATEMENT_TIMEOUT_MS = 5000
+    # Jobs (exports, fan-out) may run longer than a request.
+    JOBS_STATEMENT_TIMEOUT_MS = 120_000
+    # Set by app/worker.py: this process is a job consumer, not a web server.
+    JOB_CONSUMER = False
     REDIS_URL = None
     UPLOAD_FOLDER = None  # defaults to <instance>/uploads
 
@@ -44,6 +53,8 @@ class Config:
     SESSION_COOKIE_SECURE = False
     # Counted from the last day the app was used (see SessionInterface in app/__init__.py).
     PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+    # How stale a session's "last seen" may get before a request records it again.
+    SESSION_TOUCH_SECONDS = 300
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     WTF_CSRF_HEADERS = ["X-CSRFToken", "X-CSRF-Token"]
@@ -63,6 +74,25 @@ class Config:
     PASSWORD_MIN_LENGTH = 8
 
     PASSWORD_RESET_HOURS = 24
+
+    # Jobs (huey): Redis when REDIS_URL is set, else this SQLite file (None: instance/jobs.sqlite).
+    JOBS_SQLITE_PATH = None
+    # Run each job at once in the caller's thread: the tests' mode.
+    JOBS_IMMEDIATE = False
+    # /health reports the consumer as down when its last heartbeat is older than this.
+    CONSUMER_HEARTBEAT_MAX_AGE = 180
+
+    AUDIT_RETENTION_DAYS = 400
+    # How long ended or expired sessions, used reset links and spent invites are kept.
+    EXPIRED_ROWS_RETENTION_DAYS = 30
+
+    # Map tiles: an XYZ template such as Tianditu's (with its key) or any XYZ server; None
+    # draws areas and points on a plain background. Positions are always stored in WGS-84;
+    # MAP_TILE_CRS = "gcj02" converts them only for drawing on tiles made in GCJ-02.
+    MAP_TILE_URL = None
+    MAP_TILE_ATTRIBUTION = None
+    MAP_MAX_ZOOM = 18
+    MAP_TILE_CRS = "wgs84"
 
     API_TITLE = "Ping'an Patrol API"
     API_VERSION = "v1"

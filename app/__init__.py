@@ -47,12 +47,17 @@ def create_app(config=None) -> Flask:
     configure_logging(app)
 
     from app import extensions, web
+    from app.accounts import capabilities, jobs  # noqa: F401  (register what /me reports, periodic jobs)
     from app.accounts.login import configure_login
     from app.accounts.routes import blp as accounts_blp
+    from app.audit import jobs as audit_jobs  # noqa: F401  (registers its periodic job)
+    from app.audit.routes import blp as audit_blp
     from app.cli import register_commands
     from app.core import memory_limits, sqlite  # noqa: F401  (register a storage scheme, SQLite pragmas)
     from app.core.access import enforce_access_policy
-    from app.core.schemas import IdConverter, id_parameter_schema
+    from app.core.jobs import huey
+    from app.core.routes import blp as system_blp
+    from app.core.schemas import IdConverter, TextConverter, id_parameter_schema
     from app.errors import register_error_handlers
     from app.orgs.routes import blp as orgs_blp
 
@@ -60,7 +65,9 @@ def create_app(config=None) -> Flask:
     extensions.migrate.init_app(app, extensions.db, directory=str(Path(app.root_path).parent / "migrations"))
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
+    huey.configure(app)
     app.url_map.converters["int"] = IdConverter
+    app.url_map.converters["default"] = app.url_map.converters["string"] = TextConverter
     extensions.api.init_app(app)
     extensions.api.register_converter(IdConverter, id_parameter_schema)
     configure_login(app)
@@ -68,7 +75,7 @@ def create_app(config=None) -> Flask:
     app.before_request(enforce_access_policy)
     app.after_request(_security_headers)
 
-    for blp in (accounts_blp, orgs_blp):
+    for blp in (system_blp, accounts_blp, orgs_blp, audit_blp):
         extensions.api.register_blueprint(blp)
     app.register_blueprint(web.bp)
     register_error_handlers(app)
@@ -93,12 +100,25 @@ def _finish_config(app: Flask) -> None:
         if uri.startswith(legacy):
             # psycopg 3 is the driver we install
             app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len(legacy) :]
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _postgresql_engine_options(app.config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(app)
     if not app.config["RATELIMIT_STORAGE_URI"]:
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "threadsafe-memory://"
     if not app.config["UPLOAD_FOLDER"]:
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+
+
+def _postgresql_engine_options(config) -> dict:
+    options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+    options.setdefault("pool_timeout", config["DATABASE_POOL_TIMEOUT"])
+    connect_args = dict(options.get("connect_args", {}))
+    connect_args.setdefault("connect_timeout", config["DATABASE_CONNECT_TIMEOUT"])
+    timeout = config["JOBS_STATEMENT_TIMEOUT_MS" if config["JOB_CONSUMER"] else "DATABASE_STATEMENT_TIMEOUT_MS"]
+    connect_args.setdefault("options", f"-c statement_timeout={timeout}")
+    options["connect_args"] = connect_args
+    return options
 
 
 def instance_secret(app: Flask) -> str:
@@ -122,11 +142,20 @@ def instance_secret(app: Flask) -> str:
 
 
 def configure_logging(app: Flask) -> None:
-    if not app.debug and not app.testing:
-        gunicorn_logger = logging.getLogger("gunicorn.error")
-        if gunicorn_logger.handlers:
-            app.logger.handlers = gunicorn_logger.handlers
-            app.logger.setLevel(gunicorn_logger.level)
+    if app.debug or app.testing:
+        return
+    gunicorn_logger = logging.getLogger("gunicorn.error")
+    if gunicorn_logger.handlers:
+        app.logger.handlers = gunicorn_logger.handlers
+        app.logger.setLevel(gunicorn_logger.level)
+    # Security events: one JSON object per line on stderr, for the log collector.
+    security = logging.getLogger("pingan.security")
+    if not security.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        security.addHandler(handler)
+        security.setLevel(logging.INFO)
+        security.propagate = False
 
 
 def _security_headers(response):

@@ -1,4 +1,4 @@
-"""`flask seed-demo` and `flask create-admin`."""
+"""`flask seed-demo`, `flask create-admin` and `flask jobs`."""
 
 import json
 import secrets
@@ -6,12 +6,15 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.accounts import services as accounts
-from app.accounts.models import Role, UserStatus
+from app.accounts.models import UserStatus
 from app.accounts.passwords import password_problem
 from app.accounts.phones import normalize_mainland_mobile
+from app.core.access import Role
+from app.core.jobs import PERIODIC_JOBS
 from app.extensions import db
 from app.orgs import services as orgs
 from app.orgs.models import Area, Team, Unit, UnitKind
@@ -92,7 +95,29 @@ def _seed_accounts(units: dict[str, Unit], passwords: dict[str, str], reset_pass
             orgs.add_member(team, user)
 
 
+jobs_cli = AppGroup("jobs", help="The periodic jobs huey's consumer runs on a schedule.")
+
+
+@jobs_cli.command("list")
+def list_jobs():
+    """Name and schedule of every periodic job."""
+    for name, task in sorted(PERIODIC_JOBS.items()):
+        click.echo(f"{name:<32} {(task.__doc__ or '').strip().splitlines()[0]}")
+
+
+@jobs_cli.command("run")
+@click.argument("name")
+def run_job(name):
+    """Run one periodic job now, in this process (`flask jobs list` names them)."""
+    if name not in PERIODIC_JOBS:
+        raise click.BadParameter(f"no periodic job {name!r}; one of: {', '.join(sorted(PERIODIC_JOBS))}")
+    PERIODIC_JOBS[name].call_local()
+    click.echo(f"{name}: done")
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(jobs_cli)
+
     @app.cli.command("seed-demo")
     @click.option("--password", help="Give every demo account this password (e.g. for browser tests).")
     def seed_demo(password):

@@ -1,19 +1,20 @@
 """The one JSON error shape, for every 4xx and 5xx the API returns.
 
 ``{"code": 409, "status": "Conflict", "error": "phone_taken", "message": "...",
-"errors": {"json": {"phone": ["phone_invalid"]}}}``
+"errors": {"json": {"phone": [{"code": "phone_taken", "params": {}}]}}}``
 
 ``error`` is a stable snake_case identifier the PWA maps to zh/en text;
 ``message`` is English for developers and logs. Services raise ``DomainError``
-subclasses, which know nothing about HTTP beyond their status.
+subclasses, which know nothing about HTTP beyond their status. flask-smorest's
+``abort`` and validation errors get the same shape in ``core/api.py``.
 """
 
-import math
-import time
+import logging
 
 from flask import Flask
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from redis.exceptions import RedisError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.http import HTTP_STATUS_CODES
 
 ERROR_IDS = {
@@ -29,7 +30,12 @@ ERROR_IDS = {
     422: "validation_failed",
     429: "too_many_requests",
     500: "internal_error",
+    503: "service_unavailable",
 }
+# How long a client should wait before trying again when a backing service is down.
+RETRY_AFTER_UNAVAILABLE = 5
+
+logger = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -91,39 +97,28 @@ def error_body(status: int, error: str, message: str | None = None, errors: dict
     return body
 
 
-class ErrorShapeMixin:
-    """Adds the ``error`` identifier to flask-smorest's error payload."""
-
-    def handle_http_exception(self, error: HTTPException):
-        payload, status, headers = super().handle_http_exception(error)
-        data = getattr(error, "data", None) or {}
-        payload["error"] = data.get("error") or ERROR_IDS.get(status, "error")
-        if status >= 500:
-            # Flask has logged the exception; its details stay out of the response.
-            payload["message"] = "internal error"
-        elif "message" not in payload:
-            payload["message"] = error.description
-        if isinstance(error, CSRFError):
-            payload["error"] = "csrf_failed"
-        elif status == 400 and "json" in payload.get("errors", {}):
-            # webargs reports an unparseable body as a 400 with a json error
-            payload["error"] = "malformed_json"
-        if status == 429:
-            payload["message"] = f"rate limit exceeded: {error.description}"
-            headers = {**headers, "Retry-After": str(_seconds_until_limit_resets())}
-        return payload, status, headers
-
-
-def _seconds_until_limit_resets() -> int:
-    from app.extensions import limiter
-
-    current = limiter.current_limit
-    return max(1, math.ceil(current.reset_at - time.time())) if current else 60
-
-
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def handle_domain_error(exc: DomainError):
-        errors = {"json": {exc.field: [exc.error]}} if exc.field else None
+        errors = {"json": {exc.field: [{"code": exc.error, "params": {}}]}} if exc.field else None
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else {}
         return error_body(exc.status, exc.error, exc.message, errors), exc.status, headers
+
+    # The app outlives its backing services: while one is down, requests that need it
+    # answer 503 at once (timeouts bound the wait) and the next request tries again.
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeout)
+    def handle_database_unavailable(exc: Exception):
+        logger.warning("database unavailable: %s", exc)
+        return _unavailable("database_unavailable", "the database cannot be reached; try again shortly")
+
+    @app.errorhandler(RedisError)
+    def handle_redis_unavailable(exc: RedisError):
+        logger.warning("redis unavailable: %s", exc)
+        return _unavailable("cache_unavailable", "a backing service cannot be reached; try again shortly")
+
+
+def _unavailable(error: str, message: str):
+    headers = {"Retry-After": str(RETRY_AFTER_UNAVAILABLE)}
+    return error_body(503, error, message), 503, headers

@@ -29,13 +29,22 @@ from run import BENCH_PASSWORD, PHONE_BASE, WORK, sqlalchemy_url  # noqa: E402
 def signed_in_client(url: str, **config):
     from app import create_app
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url), "SECRET_KEY": "profile",
-                      "LOGIN_LIMIT_PER_IP": "1000000 per minute", "LOGIN_LIMIT_PER_ACCOUNT": "1000000 per minute",
-                      **config})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url),
+            "SECRET_KEY": "profile",
+            "LOGIN_LIMIT_PER_IP": "1000000 per minute",
+            "LOGIN_LIMIT_PER_ACCOUNT": "1000000 per minute",
+            **config,
+        }
+    )
     client = app.test_client()
     token = client.get("/api/v1/auth/csrf").get_json()["csrf_token"]
-    signed_in = client.post("/api/v1/auth/login", json={"phone": f"+86{PHONE_BASE + 7}", "password": BENCH_PASSWORD},
-                            headers={"X-CSRFToken": token})
+    signed_in = client.post(
+        "/api/v1/auth/login",
+        json={"phone": f"+86{PHONE_BASE + 7}", "password": BENCH_PASSWORD},
+        headers={"X-CSRFToken": token},
+    )
     assert signed_in.status_code == 200, signed_in.get_json()
     return app, client
 
@@ -62,8 +71,10 @@ def main() -> None:
     event.listen(engine, "before_cursor_execute", remember)
     response = client.get("/api/v1/me")
     assert response.status_code == 200
-    print(f"One GET /api/v1/me ({len(response.data)} bytes, Set-Cookie: {'Set-Cookie' in response.headers}) "
-          f"ran {len(statements)} SQL statements:")
+    print(
+        f"One GET /api/v1/me ({len(response.data)} bytes, Set-Cookie: {'Set-Cookie' in response.headers}) "
+        f"ran {len(statements)} SQL statements:"
+    )
     for statement in statements:
         print(f"  - {statement[:220]}{'…' if len(statement) > 220 else ''}")
     event.remove(engine, "before_cursor_execute", remember)
@@ -74,8 +85,10 @@ def main() -> None:
         start = time.perf_counter()
         for _ in range(args.requests):
             client.get(path)
-        print(f"{path}: {(time.perf_counter() - start) / args.requests * 1000:.3f} ms per request "
-              f"(test client, one thread)")
+        print(
+            f"{path}: {(time.perf_counter() - start) / args.requests * 1000:.3f} ms per request "
+            f"(test client, one thread)"
+        )
 
     profiler = cProfile.Profile(time.process_time)  # CPU, not time spent waiting on the database
     profiler.enable()

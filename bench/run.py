@@ -65,6 +65,7 @@ class BenchError(Exception):
 
 # --------------------------------------------------------------------------- wrk
 
+
 def ensure_wrk() -> str:
     path = shutil.which("wrk")
     if path:
@@ -100,11 +101,27 @@ def write_requests(path: Path, rows: list[tuple[str, str, str, str, str]]) -> Pa
     return path
 
 
-def run_wrk(wrk: str, base_url: str, requests_file: Path, clients: int, seconds: float,
-            count_statuses: bool, timeout_s: int) -> dict:
+def run_wrk(
+    wrk: str, base_url: str, requests_file: Path, clients: int, seconds: float, count_statuses: bool, timeout_s: int
+) -> dict:
     threads = max(1, min(2, clients))
-    cmd = [wrk, "-t", str(threads), "-c", str(clients), "-d", f"{seconds:g}s", "--latency",
-           "--timeout", f"{timeout_s}s", "-s", str(LUA), base_url, "--", str(requests_file)]
+    cmd = [
+        wrk,
+        "-t",
+        str(threads),
+        "-c",
+        str(clients),
+        "-d",
+        f"{seconds:g}s",
+        "--latency",
+        "--timeout",
+        f"{timeout_s}s",
+        "-s",
+        str(LUA),
+        base_url,
+        "--",
+        str(requests_file),
+    ]
     if count_statuses:
         cmd.append("count")
     try:
@@ -154,10 +171,11 @@ def parse_wrk(output: str, threads: int, clients: int) -> dict:
 
 # --------------------------------------------------------------------------- database
 
+
 def sqlalchemy_url(url: str) -> str:
     for legacy in ("postgres://", "postgresql://"):
         if url.startswith(legacy):
-            return "postgresql+psycopg://" + url[len(legacy):]
+            return "postgresql+psycopg://" + url[len(legacy) :]
     return url
 
 
@@ -217,35 +235,50 @@ def seed_population(url: str, secret_key: str, members: int, teams: int) -> dict
     app = create_app({"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url), "SECRET_KEY": secret_key})
     started = time.monotonic()
     with app.app_context():
-        communities = db.session.scalars(
-            select(Unit).where(Unit.kind == UnitKind.COMMUNITY).order_by(Unit.id)
-        ).all()
+        communities = db.session.scalars(select(Unit).where(Unit.kind == UnitKind.COMMUNITY).order_by(Unit.id)).all()
         if not communities:
             raise BenchError("seed-demo created no communities")
         now = utcnow()
         team_rows = [
-            {"name": f"{communities[t % len(communities)].name}巡防{t // len(communities) + 1:02d}队",
-             "unit_id": communities[t % len(communities)].id, "is_active": True, "created_at": now}
+            {
+                "name": f"{communities[t % len(communities)].name}巡防{t // len(communities) + 1:02d}队",
+                "unit_id": communities[t % len(communities)].id,
+                "is_active": True,
+                "created_at": now,
+            }
             for t in range(teams)
         ]
         db.session.execute(insert(Team), team_rows)
-        team_ids = {name: (tid, unit_id) for tid, name, unit_id in db.session.execute(
-            select(Team.id, Team.name, Team.unit_id).where(Team.name.in_([r["name"] for r in team_rows]))
-        )}
+        team_ids = {
+            name: (tid, unit_id)
+            for tid, name, unit_id in db.session.execute(
+                select(Team.id, Team.name, Team.unit_id).where(Team.name.in_([r["name"] for r in team_rows]))
+            )
+        }
         bench_teams = [team_ids[r["name"]] for r in team_rows]
 
         # One argon2 hash for everyone: hashing 20k passwords would take many minutes.
         shared_hash = hash_password(BENCH_PASSWORD)
         chunk = 5000
         for start in range(0, members, chunk):
-            db.session.execute(insert(User), [
-                {"phone": member_phone(i), "display_name": f"队员{i:05d}", "password_hash": shared_hash,
-                 "status": UserStatus.ACTIVE, "locale": "zh-CN", "session_version": 1, "created_at": now}
-                for i in range(start, min(members, start + chunk))
-            ])
-        user_ids = dict(db.session.execute(
-            select(User.phone, User.id).where(User.phone.like(f"+86{str(PHONE_BASE)[:3]}%"))
-        ).all())
+            db.session.execute(
+                insert(User),
+                [
+                    {
+                        "phone": member_phone(i),
+                        "display_name": f"队员{i:05d}",
+                        "password_hash": shared_hash,
+                        "status": UserStatus.ACTIVE,
+                        "locale": "zh-CN",
+                        "session_version": 1,
+                        "created_at": now,
+                    }
+                    for i in range(start, min(members, start + chunk))
+                ],
+            )
+        user_ids = dict(
+            db.session.execute(select(User.phone, User.id).where(User.phone.like(f"+86{str(PHONE_BASE)[:3]}%"))).all()
+        )
         grants, memberships = [], []
         for i in range(members):
             team_id, unit_id = bench_teams[i % teams]
@@ -253,8 +286,8 @@ def seed_population(url: str, secret_key: str, members: int, teams: int) -> dict
             grants.append({"user_id": user_id, "role": Role.MEMBER, "unit_id": unit_id, "created_at": now})
             memberships.append({"team_id": team_id, "user_id": user_id, "is_leader": i < teams, "joined_at": now})
         for start in range(0, members, chunk):
-            db.session.execute(insert(RoleGrant), grants[start:start + chunk])
-            db.session.execute(insert(TeamMembership), memberships[start:start + chunk])
+            db.session.execute(insert(RoleGrant), grants[start : start + chunk])
+            db.session.execute(insert(TeamMembership), memberships[start : start + chunk])
         db.session.commit()
         counts = {
             "users": db.session.scalar(select(func.count(User.id))),
@@ -279,8 +312,10 @@ def member_phone(i: int) -> str:
 def database_version(url: str) -> str:
     if url.startswith("sqlite:"):
         import sqlite3
+
         return f"SQLite {sqlite3.sqlite_version}"
     from sqlalchemy import create_engine, text
+
     engine = create_engine(sqlalchemy_url(url))
     with engine.connect() as conn:
         version = conn.execute(text("show server_version")).scalar()
@@ -310,12 +345,19 @@ def measure_kdf(seconds: float, gate: QuietGate) -> dict:
     sys.path.insert(0, str(ROOT))
     from config import Config
 
-    params = [str(Config.PASSWORD_HASH_TIME_COST), str(Config.PASSWORD_HASH_MEMORY_KIB),
-              str(Config.PASSWORD_HASH_PARALLELISM)]
+    params = [
+        str(Config.PASSWORD_HASH_TIME_COST),
+        str(Config.PASSWORD_HASH_MEMORY_KIB),
+        str(Config.PASSWORD_HASH_PARALLELISM),
+    ]
 
     def run(pins: list[str]) -> float:
-        procs = [subprocess.Popen([sys.executable, "-c", KDF_WORKER, *params, str(seconds), pin],
-                                  stdout=subprocess.PIPE, text=True) for pin in pins]
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", KDF_WORKER, *params, str(seconds), pin], stdout=subprocess.PIPE, text=True
+            )
+            for pin in pins
+        ]
         rate = 0.0
         for proc in procs:
             out, _ = proc.communicate(timeout=seconds + 60)
@@ -346,6 +388,7 @@ def measure_kdf(seconds: float, gate: QuietGate) -> dict:
 
 # --------------------------------------------------------------------------- server
 
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -372,8 +415,8 @@ def process_table() -> dict[int, tuple[int, str, float]]:
             text = (entry / "stat").read_text()
         except OSError:
             continue
-        name = text[text.index("(") + 1:text.rindex(")")]
-        fields = text[text.rindex(")") + 2:].split()
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
         table[int(entry.name)] = (int(fields[1]), name, (int(fields[11]) + int(fields[12])) / CLK_TCK)
     return table
 
@@ -492,8 +535,9 @@ class Gunicorn:
         if not Path(cmd[0]).exists():
             cmd = [sys.executable, "-m", "gunicorn", *cmd[1:]]
         # Own session: Ctrl-C reaches us, and we stop gunicorn in order.
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=self.log_file,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=self.env, stdout=self.log_file, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
     def stop(self) -> None:
         if self.proc is None:
@@ -527,8 +571,9 @@ def gunicorn_settings(env: dict) -> dict:
         os.environ.clear()
         os.environ.update(saved)
     settings = {key: conf.get(key) for key in ("workers", "threads", "worker_class", "keepalive", "timeout")}
-    settings["overrides"] = {k: env[k] for k in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_CMD_ARGS")
-                             if env.get(k)}
+    settings["overrides"] = {
+        k: env[k] for k in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_CMD_ARGS") if env.get(k)
+    }
     return settings
 
 
@@ -538,8 +583,15 @@ class Client:
     def __init__(self, host: str, port: int):
         self.host, self.port = host, port
 
-    def call(self, method: str, path: str, body: dict | None = None, cookie: str | None = None,
-             csrf: str | None = None, timeout: float = 30) -> tuple[int, dict | None, str | None]:
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: dict | None = None,
+        cookie: str | None = None,
+        csrf: str | None = None,
+        timeout: float = 30,
+    ) -> tuple[int, dict | None, str | None]:
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         data = None
         if body is not None:
@@ -576,8 +628,9 @@ class Client:
 
     def sign_in(self, phone: str) -> str:
         cookie, token = self.csrf_pair()
-        status, payload, session = self.call("POST", "/api/v1/auth/login",
-                                             {"phone": phone, "password": BENCH_PASSWORD}, cookie, token)
+        status, payload, session = self.call(
+            "POST", "/api/v1/auth/login", {"phone": phone, "password": BENCH_PASSWORD}, cookie, token
+        )
         if status != 200 or not session:
             raise BenchError(f"sign-in of {phone} answered {status}: {payload}")
         return session
@@ -597,6 +650,7 @@ def wait_for_ping(client: Client, server: Gunicorn, timeout: float = 60) -> None
 
 
 # --------------------------------------------------------------------------- first load
+
 
 class AssetParser(HTMLParser):
     def __init__(self):
@@ -618,8 +672,11 @@ class AssetParser(HTMLParser):
 def first_load(dist: Path) -> dict:
     index = dist / "index.html"
     if not index.is_file():
-        return {"built": False, "dist": str(dist),
-                "note": f"{index} not found: build the front end first (cd frontend && npm run build)"}
+        return {
+            "built": False,
+            "dist": str(dist),
+            "note": f"{index} not found: build the front end first (cd frontend && npm run build)",
+        }
     parser = AssetParser()
     html = index.read_text(encoding="utf-8")
     parser.feed(html)
@@ -637,16 +694,29 @@ def first_load(dist: Path) -> dict:
             missing.append({"url": url, "why": "not in dist"})
             continue
         raw = path.read_bytes()
-        files.append({"url": url, "kind": kind, "bytes": len(raw),
-                      "gzip_bytes": len(gzip.compress(raw, compresslevel=9, mtime=0))})
+        files.append(
+            {
+                "url": url,
+                "kind": kind,
+                "bytes": len(raw),
+                "gzip_bytes": len(gzip.compress(raw, compresslevel=9, mtime=0)),
+            }
+        )
     total = sum(f["gzip_bytes"] for f in files)
     html_gzip = len(gzip.compress(html.encode(), compresslevel=9, mtime=0))
-    return {"built": True, "dist": str(dist), "files": files, "skipped": missing,
-            "js_css_gzip_bytes": total, "index_html_gzip_bytes": html_gzip,
-            "budget_bytes": FIRST_LOAD_BUDGET}
+    return {
+        "built": True,
+        "dist": str(dist),
+        "files": files,
+        "skipped": missing,
+        "js_css_gzip_bytes": total,
+        "index_html_gzip_bytes": html_gzip,
+        "budget_bytes": FIRST_LOAD_BUDGET,
+    }
 
 
 # --------------------------------------------------------------------------- report
+
 
 def machine_facts(db_kind: str, db_version: str, gunicorn: dict, wrk: str) -> dict:
     mem_kib = 0
@@ -658,8 +728,12 @@ def machine_facts(db_kind: str, db_version: str, gunicorn: dict, wrk: str) -> di
     except (OSError, AttributeError):
         pass
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "app", "config.py", "gunicorn.conf.py",
-                            "wsgi.py", "migrations"], cwd=ROOT, capture_output=True, text=True)
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--", "app", "config.py", "gunicorn.conf.py", "wsgi.py", "migrations"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     return {
         "hostname": socket.gethostname(),
         "nproc": os.cpu_count(),
@@ -690,15 +764,27 @@ def evaluate(results: dict) -> list[dict]:
         run, top = me[ME_TARGET_CLIENTS], ceiling[ME_TARGET_CLIENTS]
         share = run["rps"] / top["rps"] if top["rps"] else 0
         ok = share >= ME_MIN_SHARE_OF_CEILING and run["p95_ms"] < ME_MAX_P95_MS and run["non_2xx"] == 0
-        targets.append({"name": "/me", "ok": ok, "detail": (
-            f"GET /api/v1/me at {ME_TARGET_CLIENTS} clients: {run['rps']:.0f} req/s = {share:.0%} of the "
-            f"ceiling's {top['rps']:.0f} (target >= {ME_MIN_SHARE_OF_CEILING:.0%}), p95 {ms(run['p95_ms'])} ms "
-            f"(target < {ME_MAX_P95_MS:.0f} ms; the ceiling's own p95 is {ms(top['p95_ms'])} ms)")})
+        targets.append(
+            {
+                "name": "/me",
+                "ok": ok,
+                "detail": (
+                    f"GET /api/v1/me at {ME_TARGET_CLIENTS} clients: {run['rps']:.0f} req/s = {share:.0%} of the "
+                    f"ceiling's {top['rps']:.0f} (target >= {ME_MIN_SHARE_OF_CEILING:.0%}), p95 {ms(run['p95_ms'])} ms "
+                    f"(target < {ME_MAX_P95_MS:.0f} ms; the ceiling's own p95 is {ms(top['p95_ms'])} ms)"
+                ),
+            }
+        )
     load = results.get("first_load") or {}
     if load.get("built"):
         total = load["js_css_gzip_bytes"]
-        targets.append({"name": "first load", "ok": total <= FIRST_LOAD_BUDGET, "detail": (
-            f"first load JS+CSS {total / 1024:.1f} KB gzipped (budget {FIRST_LOAD_BUDGET // 1024} KB)")})
+        targets.append(
+            {
+                "name": "first load",
+                "ok": total <= FIRST_LOAD_BUDGET,
+                "detail": (f"first load JS+CSS {total / 1024:.1f} KB gzipped (budget {FIRST_LOAD_BUDGET // 1024} KB)"),
+            }
+        )
     elif load:
         targets.append({"name": "first load", "ok": None, "detail": f"first load not measured: {load['note']}"})
     signin = {r["clients"]: r for r in runs.get("login", [])}
@@ -706,10 +792,17 @@ def evaluate(results: dict) -> list[dict]:
     if SIGNIN_TARGET_CLIENTS in signin and kdf:
         run = signin[SIGNIN_TARGET_CLIENTS]
         share = run["rps"] / kdf["hashes_per_s_2_procs"] if kdf["hashes_per_s_2_procs"] else 0
-        targets.append({"name": "sign-in", "ok": share >= SIGNIN_MIN_SHARE_OF_KDF and run["non_2xx"] == 0,
-                        "detail": (
-            f"sign-in at {SIGNIN_TARGET_CLIENTS} clients: {run['rps']:.1f} req/s = {share:.0%} of argon2's "
-            f"{kdf['hashes_per_s_2_procs']:.1f} hashes/s with 2 processes (target >= {SIGNIN_MIN_SHARE_OF_KDF:.0%})")})
+        targets.append(
+            {
+                "name": "sign-in",
+                "ok": share >= SIGNIN_MIN_SHARE_OF_KDF and run["non_2xx"] == 0,
+                "detail": (
+                    f"sign-in at {SIGNIN_TARGET_CLIENTS} clients: {run['rps']:.1f} req/s = {share:.0%} of argon2's "
+                    f"{kdf['hashes_per_s_2_procs']:.1f} hashes/s with 2 processes "
+                    f"(target >= {SIGNIN_MIN_SHARE_OF_KDF:.0%})"
+                ),
+            }
+        )
     return targets
 
 
@@ -760,7 +853,8 @@ def markdown(results: dict) -> str:
                 f"{ms(run['p95_ms'])} | {ms(run['p99_ms'])} | {run['non_2xx']} | {errors} | {share} "
                 f"| {ms(per_request) if per_request is not None else '—'} "
                 f"| {run['cpu']['server_pct']:.0f} / {run['cpu']['database_pct']:.0f} / "
-                f"{run['cpu']['other_pct']:.0f} |")
+                f"{run['cpu']['other_pct']:.0f} |"
+            )
     kdf = results.get("kdf")
     if kdf and results["runs"].get("login"):
         lines += [
@@ -771,18 +865,28 @@ def markdown(results: dict) -> str:
             + ", ".join(f"{r['rps']:.1f} req/s at {r['clients']}" for r in results["runs"].get("login", []))
             + " (each sign-in verifies one hash, so its ceiling is the KDF rate). At 64 clients the queue "
             "outlasts a short run: a client's steady-state wait is clients ÷ req/s = "
-            + ", ".join(f"{r['steady_latency_ms'] / 1000:.1f} s at {r['clients']}"
-                        for r in results["runs"].get("login", []) if r["steady_latency_ms"]) + ".",
+            + ", ".join(
+                f"{r['steady_latency_ms'] / 1000:.1f} s at {r['clients']}"
+                for r in results["runs"].get("login", [])
+                if r["steady_latency_ms"]
+            )
+            + ".",
         ]
     load = results.get("first_load") or {}
     lines.append("")
     if load.get("built"):
-        lines += ["First load (what index.html fetches, gzip -9):", "",
-                  "| File | Kind | bytes | gzip bytes |", "|---|---|---:|---:|"]
+        lines += [
+            "First load (what index.html fetches, gzip -9):",
+            "",
+            "| File | Kind | bytes | gzip bytes |",
+            "|---|---|---:|---:|",
+        ]
         for f in load["files"]:
             lines.append(f"| {f['url']} | {f['kind']} | {f['bytes']} | {f['gzip_bytes']} |")
-        lines.append(f"| **JS + CSS total** | | | **{load['js_css_gzip_bytes']}** "
-                     f"({load['js_css_gzip_bytes'] / 1024:.1f} KB of {FIRST_LOAD_BUDGET // 1024} KB) |")
+        lines.append(
+            f"| **JS + CSS total** | | | **{load['js_css_gzip_bytes']}** "
+            f"({load['js_css_gzip_bytes'] / 1024:.1f} KB of {FIRST_LOAD_BUDGET // 1024} KB) |"
+        )
         lines.append(f"| index.html (not in the budget) | html | | {load['index_html_gzip_bytes']} |")
         for skipped in load["skipped"]:
             lines.append(f"| {skipped['url']} (not counted: {skipped['why']}) | | | |")
@@ -800,20 +904,24 @@ def target_line(target: dict) -> str:
 
 # --------------------------------------------------------------------------- main
 
+
 def measure_kdf_now(results: dict, args, gate: QuietGate, server: Gunicorn) -> None:
     wait_until_idle(server.proc.pid)
-    log(f"measuring argon2 ({args.kdf_seconds:g} s on 1 core, then {args.kdf_seconds:g} s with 2 processes; "
-        f"gunicorn idle)")
+    log(
+        f"measuring argon2 ({args.kdf_seconds:g} s on 1 core, then {args.kdf_seconds:g} s with 2 processes; "
+        f"gunicorn idle)"
+    )
     results["kdf"] = measure_kdf(args.kdf_seconds, gate)
-    log(f"argon2: {results['kdf']['hashes_per_s_1_core']} hashes/s on 1 core, "
-        f"{results['kdf']['hashes_per_s_2_procs']} with 2 processes")
+    log(
+        f"argon2: {results['kdf']['hashes_per_s_1_core']} hashes/s on 1 core, "
+        f"{results['kdf']['hashes_per_s_2_procs']} with 2 processes"
+    )
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=float, default=10, help="seconds per measured run (default 10)")
-    parser.add_argument("--login-duration", type=float, default=10,
-                        help="seconds per sign-in run (default 10)")
+    parser.add_argument("--login-duration", type=float, default=10, help="seconds per sign-in run (default 10)")
     parser.add_argument("--warmup", type=float, default=2, help="warm-up seconds before each run (default 2)")
     parser.add_argument("--clients", default="1,16,64", help="concurrency levels (default 1,16,64)")
     parser.add_argument("--members", type=int, default=20000)
@@ -821,18 +929,29 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sessions", type=int, default=200, help="signed-in sessions /me rotates over")
     parser.add_argument("--login-phones", type=int, default=1000, help="phones the sign-in run rotates over")
     parser.add_argument("--kdf-seconds", type=float, default=4)
-    parser.add_argument("--quiet-budget", type=float, default=60,
-                        help="total seconds to spend waiting for other processes to go quiet before runs "
-                             "(default 60; 0 disables)")
-    parser.add_argument("--quiet-wait", type=float, default=20,
-                        help="at most this many seconds of waiting before any one run (default 20)")
+    parser.add_argument(
+        "--quiet-budget",
+        type=float,
+        default=60,
+        help="total seconds to spend waiting for other processes to go quiet before runs (default 60; 0 disables)",
+    )
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=20,
+        help="at most this many seconds of waiting before any one run (default 20)",
+    )
     parser.add_argument("--dist", type=Path, default=ROOT / "frontend" / "dist", help="built front end")
     parser.add_argument("--only", default="ping,me,login", help="endpoints to load (default ping,me,login)")
-    parser.add_argument("--app", default="wsgi:app",
-                        help="WSGI app for gunicorn (default wsgi:app); results of any other app, such as an "
-                             "experiment, get a -whatif suffix")
-    parser.add_argument("--keep-server", action="store_true",
-                        help="leave gunicorn running after the runs until Ctrl-C (for profiling)")
+    parser.add_argument(
+        "--app",
+        default="wsgi:app",
+        help="WSGI app for gunicorn (default wsgi:app); results of any other app, such as an "
+        "experiment, get a -whatif suffix",
+    )
+    parser.add_argument(
+        "--keep-server", action="store_true", help="leave gunicorn running after the runs until Ctrl-C (for profiling)"
+    )
     parser.add_argument("--no-save", action="store_true", help="don't write bench/results/")
     parser.add_argument("--strict", action="store_true", help="exit 2 when a target fails")
     return parser.parse_args()
@@ -855,13 +974,15 @@ def main() -> int:
     # FLASK_* settings of the caller's shell must not leak into the measured app; the
     # gunicorn knobs (WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_CMD_ARGS) may, and are recorded.
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_") and k != "GUNICORN_BIND"}
-    env.update({
-        "DATABASE_URL": url,
-        "FLASK_SECRET_KEY": secret_key,
-        "FLASK_LOGIN_LIMIT_PER_IP": '"1000000 per minute"',
-        "FLASK_LOGIN_LIMIT_PER_ACCOUNT": '"1000000 per minute"',
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "DATABASE_URL": url,
+            "FLASK_SECRET_KEY": secret_key,
+            "FLASK_LOGIN_LIMIT_PER_IP": '"1000000 per minute"',
+            "FLASK_LOGIN_LIMIT_PER_ACCOUNT": '"1000000 per minute"',
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
 
     log(f"database: {re.sub(r'://[^@/]*@', '://***@', url)}")
     db_kind = reset_database(url)
@@ -878,10 +999,18 @@ def main() -> int:
     results = {
         "date": datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         "machine": machine_facts(db_kind, database_version(url), settings, wrk_version(wrk)),
-        "parameters": {"app": args.app, "duration_s": args.duration, "warmup_s": args.warmup, "clients": clients,
-                       "members": args.members, "teams": args.teams, "me_sessions": args.sessions,
-                       "login_phones": args.login_phones, "wrk_timeout_s": 30,
-                       "login_duration_s": args.login_duration},
+        "parameters": {
+            "app": args.app,
+            "duration_s": args.duration,
+            "warmup_s": args.warmup,
+            "clients": clients,
+            "members": args.members,
+            "teams": args.teams,
+            "me_sessions": args.sessions,
+            "login_phones": args.login_phones,
+            "wrk_timeout_s": 30,
+            "login_duration_s": args.login_duration,
+        },
         "loadavg_before": loadavg_before,
         "population": population,
         "kdf": None,
@@ -898,7 +1027,7 @@ def main() -> int:
 
         rng = random.Random(20240601)
         chosen = rng.sample(range(args.members), min(args.members, args.sessions + args.login_phones))
-        me_members, login_members = chosen[:args.sessions], chosen[args.sessions:]
+        me_members, login_members = chosen[: args.sessions], chosen[args.sessions :]
         files = {"ping": write_requests(WORK / "ping.tsv", [("GET", "/api/v1/ping", "", "", "")])}
 
         if "me" in endpoints:
@@ -916,11 +1045,19 @@ def main() -> int:
             log(f"fetching {len(login_members)} session cookie + CSRF token pairs for sign-in")
             with ThreadPoolExecutor(max_workers=4) as pool:
                 pairs = list(pool.map(lambda _: client.csrf_pair(), login_members))
-            files["login"] = write_requests(WORK / "login.tsv", [
-                ("POST", "/api/v1/auth/login", cookie, token,
-                 json.dumps({"phone": member_phone(i), "password": BENCH_PASSWORD}))
-                for i, (cookie, token) in zip(login_members, pairs, strict=True)
-            ])
+            files["login"] = write_requests(
+                WORK / "login.tsv",
+                [
+                    (
+                        "POST",
+                        "/api/v1/auth/login",
+                        cookie,
+                        token,
+                        json.dumps({"phone": member_phone(i), "password": BENCH_PASSWORD}),
+                    )
+                    for i, (cookie, token) in zip(login_members, pairs, strict=True)
+                ],
+            )
 
         # /ping and /me alternate at each concurrency, so the ratio compares runs made
         # within a minute of each other (the host's speed drifts); sign-in comes last,
@@ -946,20 +1083,27 @@ def main() -> int:
             run["cpu"] = meter.result
             run["quiet_wait"] = quiet
             # CPU one request costs the server side (gunicorn + PostgreSQL), in ms
-            run["cpu_ms_per_request"] = (round((meter.result["server_cpu_s"] + meter.result["database_cpu_s"])
-                                               / run["requests"] * 1000, 2) if run["requests"] else None)
+            run["cpu_ms_per_request"] = (
+                round((meter.result["server_cpu_s"] + meter.result["database_cpu_s"]) / run["requests"] * 1000, 2)
+                if run["requests"]
+                else None
+            )
             # Little's law: what a client waits once the queue is full (short runs cut it off)
             run["steady_latency_ms"] = round(c / run["rps"] * 1000, 1) if run["rps"] else None
             run["drain_s"] = wait_until_idle(server.proc.pid)
             results["runs"][endpoint].append(run)
-            log(f"{ENDPOINT_TITLES[endpoint]:<30} c={c:<3} {run['rps']:>8.1f} req/s  "
+            log(
+                f"{ENDPOINT_TITLES[endpoint]:<30} c={c:<3} {run['rps']:>8.1f} req/s  "
                 f"p50 {ms(run['p50_ms'])} p95 {ms(run['p95_ms'])} p99 {ms(run['p99_ms'])} ms  "
                 f"non-2xx {run['non_2xx']}  socket errors {sum(run['socket_errors'].values())}  "
                 f"cpu gunicorn {run['cpu']['server_pct']}% db {run['cpu']['database_pct']}% "
-                f"other {run['cpu']['other_pct']}%")
+                f"other {run['cpu']['other_pct']}%"
+            )
             if run["non_2xx"] or any(run["socket_errors"].values()):
-                log(f"!!! {run['non_2xx']} non-2xx responses {run['statuses'] or ''}, "
-                    f"socket errors {run['socket_errors']}")
+                log(
+                    f"!!! {run['non_2xx']} non-2xx responses {run['statuses'] or ''}, "
+                    f"socket errors {run['socket_errors']}"
+                )
         server.check_alive()
         if args.keep_server:
             log(f"--keep-server: gunicorn stays up on {base_url}; Ctrl-C to stop it and write the report")
@@ -986,12 +1130,16 @@ def main() -> int:
         stem.with_suffix(".json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
         log(f"wrote {stem.relative_to(ROOT)}.md and .json ({results['elapsed_s']} s in all)")
 
-    failures = [(e, r) for e, runs in results["runs"].items() for r in runs
-                if r["non_2xx"] or any(r["socket_errors"].values())]
+    failures = [
+        (e, r) for e, runs in results["runs"].items() for r in runs if r["non_2xx"] or any(r["socket_errors"].values())
+    ]
     if failures:
         for endpoint, run in failures:
-            print(f"ERROR: {ENDPOINT_TITLES[endpoint]} at {run['clients']} clients: {run['non_2xx']} non-2xx "
-                  f"responses {run['statuses'] or ''}, socket errors {run['socket_errors']}", file=sys.stderr)
+            print(
+                f"ERROR: {ENDPOINT_TITLES[endpoint]} at {run['clients']} clients: {run['non_2xx']} non-2xx "
+                f"responses {run['statuses'] or ''}, socket errors {run['socket_errors']}",
+                file=sys.stderr,
+            )
         return 1
     if args.strict and any(t["ok"] is False for t in results["targets"]):
         return 2

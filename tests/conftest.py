@@ -6,15 +6,20 @@ need that) and still start clean. Set TEST_DATABASE_URL to run the suite on
 PostgreSQL and REDIS_URL to keep rate limits in Redis.
 """
 
+import ipaddress
 import os
+import socket
 
 import pytest
 from flask.testing import FlaskClient
-from flask_login import FlaskLoginClient
 from flask_migrate import upgrade
+from huey import signals
 from sqlalchemy import text
 
 from app import create_app
+from app.accounts import services
+from app.accounts.models import User
+from app.core.jobs import huey
 from app.extensions import db, limiter
 
 pytest_plugins = ["tests.factories.orgs", "tests.factories.accounts"]
@@ -22,7 +27,7 @@ pytest_plugins = ["tests.factories.orgs", "tests.factories.accounts"]
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-class ApiClient(FlaskLoginClient):
+class ApiClient(FlaskClient):
     """A test client that sends the CSRF token the way the PWA does."""
 
     send_csrf = True
@@ -56,6 +61,8 @@ def _test_config(tmp_path_factory) -> dict:
         "PASSWORD_HASH_MEMORY_KIB": 8,
         "PASSWORD_HASH_PARALLELISM": 1,
         "FRONTEND_DIST": str(dist),
+        # Jobs run at once, in their own app context and session, when the request commits.
+        "JOBS_IMMEDIATE": True,
     }
 
 
@@ -68,7 +75,9 @@ def app(tmp_path_factory):
             with db.engine.begin() as connection:
                 connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)
@@ -104,12 +113,66 @@ def client(app):
 
 @pytest.fixture
 def client_as(app):
-    """``client_as(user)``: a client whose session is signed in as ``user``."""
+    """``client_as(user)``: a client signed in as ``user`` on a device of its own (a server-side session)."""
 
-    def make(user):
-        return app.test_client(user=user)
+    def make(user, user_agent: str = "pytest"):
+        with app.app_context():
+            key = services.start_session(db.session.get(User, user.id), user_agent, "127.0.0.1")
+            db.session.commit()
+        client = app.test_client()
+        client.environ_base["HTTP_USER_AGENT"] = user_agent
+        with client.session_transaction() as session:
+            session["_user_id"] = key
+            session["_fresh"] = True
+            session.permanent = True
+        return client
 
     return make
+
+
+LOOPBACK_NAMES = {"localhost"}
+
+
+def _is_loopback(address) -> bool:
+    if not isinstance(address, tuple):
+        return True  # a Unix socket
+    host = address[0]
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _no_outbound_network(monkeypatch):
+    """Fail any test whose code tries to reach beyond this machine (a real push service, an HTTP API).
+
+    PostgreSQL and Redis on loopback stay reachable; tests that need a push service run one here.
+    """
+    connect = socket.socket.connect
+
+    def guarded(sock, address):
+        if not _is_loopback(address):
+            raise AssertionError(f"a test tried to connect to {address!r}: outbound network calls are not allowed")
+        return connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(autouse=True)
+def _jobs_must_not_fail():
+    """A job that raises fails the test (huey would only log it)."""
+    failures = []
+
+    @huey.signal(signals.SIGNAL_ERROR)
+    def remember(signal, task, exc=None):
+        failures.append((task.name, exc))
+
+    yield failures
+    huey.disconnect_signal(remember, signals.SIGNAL_ERROR)
+    assert not failures, f"jobs failed: {failures}"
 
 
 @pytest.fixture

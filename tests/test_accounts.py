@@ -6,13 +6,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.accounts.models import Invite, PasswordReset, Role, User, UserStatus
+from app.accounts.models import Invite, PasswordReset, User, UserStatus
+from app.core import clock
+from app.core.access import Role
 from app.core.memory_limits import ThreadSafeMemoryStorage
-from app.core.models import utcnow
 from app.extensions import db, limiter
 from app.orgs.models import Team
 from tests.factories.accounts import PASSWORD
-from tests.test_api_conventions import assert_error
+from tests.support import assert_error, field_errors
 
 
 def register(client, invite, **overrides):
@@ -86,7 +87,7 @@ def test_bad_phone_is_rejected_and_nothing_is_stored(client, org, create_invite,
     invite = create_invite(org.team_a1)
     before = user_count()
     body = assert_error(register(client, invite, phone=phone), 422, "validation_failed")
-    assert body["errors"]["json"]["phone"] == ["phone_invalid"]
+    assert field_errors(body)["phone"] == ["phone_invalid"]
     assert user_count() == before
     assert fresh(Invite, invite.id).use_count == 0
 
@@ -103,14 +104,14 @@ def test_bad_phone_is_rejected_and_nothing_is_stored(client, org, create_invite,
 )
 def test_weak_password_is_rejected(client, org, create_invite, password, problem):
     body = assert_error(register(client, create_invite(org.team_a1), password=password), 422, "validation_failed")
-    assert body["errors"]["json"]["password"] == [problem]
+    assert field_errors(body)["password"] == [problem]
 
 
 def test_duplicate_phone_is_a_409_and_the_invite_is_not_used(client, org, create_invite, create_user, fresh):
     existing = create_user()
     invite = create_invite(org.team_a1)
     body = assert_error(register(client, invite, phone=existing.phone), 409, "phone_taken")
-    assert body["errors"]["json"] == {"phone": ["phone_taken"]}
+    assert field_errors(body) == {"phone": ["phone_taken"]}
     assert fresh(Invite, invite.id).use_count == 0
 
 
@@ -265,7 +266,7 @@ def test_change_password_needs_the_current_one(client_as, create_user):
         "/api/v1/me/password", json={"current_password": "guess-guess", "new_password": "a-new-long-secret"}
     )
     body = assert_error(response, 422, "password_incorrect")
-    assert body["errors"]["json"] == {"current_password": ["password_incorrect"]}
+    assert field_errors(body) == {"current_password": ["password_incorrect"]}
 
 
 # Invites ---------------------------------------------------------------------
@@ -414,11 +415,10 @@ def test_reset_tokens_are_stored_hashed(client_as, staff, in_app):
     assert token not in stored and len(stored) == 1
 
 
-def test_expired_reset_link_is_a_410(client, client_as, staff, in_app):
+def test_expired_reset_link_is_a_410(client, client_as, staff, time_machine):
+    time_machine.move_to(clock.now(), tick=False)
     token = issue_reset(client_as, staff, staff.member_a1)
-    with in_app():
-        db.session.execute(PasswordReset.__table__.update().values(expires_at=utcnow() - timedelta(seconds=1)))
-        db.session.commit()
+    time_machine.shift(timedelta(hours=24, seconds=1))
     assert_error(client.get(f"/api/v1/password-resets/{token}"), 410, "reset_expired")
 
 
@@ -431,7 +431,7 @@ def test_reset_link_enforces_the_password_policy(client, client_as, staff):
     body = assert_error(
         client.post(f"/api/v1/password-resets/{token}", json={"new_password": "12345678"}), 422, "validation_failed"
     )
-    assert body["errors"]["json"]["new_password"] == ["password_common"]
+    assert field_errors(body)["new_password"] == ["password_common"]
 
 
 @pytest.mark.parametrize(("target", "status"), [("member_b1", 404), ("street_a_admin", 404), ("coordinator_a1", 403)])

@@ -1,6 +1,7 @@
 from sqlalchemy import func, select
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
+from app.core.access import Role
 from app.extensions import db
 from app.orgs.models import Area, Team, Unit
 

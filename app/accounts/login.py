@@ -1,11 +1,25 @@
-"""Flask-Login wiring: session ids carry a version so sessions can be ended."""
+"""Flask-Login wiring: the cookie names a server-side session; the loader builds the principal.
 
-from flask import Flask
+Every signed-in request pays for this, so it reads plain rows with two Core statements
+(the session joined to its user, then the user's grants and team memberships in one
+UNION ALL) instead of hydrating ORM objects, and touches ``last_seen_at`` at most once
+every ``SESSION_TOUCH_SECONDS``.
+"""
+
+import hashlib
+from datetime import timedelta
+
+from flask import Flask, current_app
 from flask_smorest import abort
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, literal, null, select, union_all, update
 
+from app.accounts.models import RoleGrant, User, UserSession, UserStatus
+from app.core import clock
+from app.core.access import Grant, Membership, Principal, Role, UnitRef
 from app.extensions import db, login_manager
+from app.orgs.models import Team, TeamMembership, Unit
+
+ACTIVE_STATUSES = (UserStatus.ACTIVE, UserStatus.PENDING)
 
 
 def configure_login(app: Flask) -> None:
@@ -13,28 +27,106 @@ def configure_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
 
-@login_manager.user_loader
-def load_user(session_id: str):
-    from app.accounts.models import User
+def key_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
 
-    user_id, _, version = session_id.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
-        return None
-    # One query for the user, their roles and teams: every request needs the roles for
-    # scoping, and /me, the PWA's most frequent call, needs the teams too.
-    user = (
-        db.session.scalars(
-            select(User)
-            .where(User.id == int(user_id))
-            .options(joinedload(User.role_grants), joinedload(User.memberships))
-        )
-        .unique()
-        .one_or_none()
+
+_SESSION = (
+    select(
+        UserSession.id,
+        UserSession.last_seen_at,
+        User.id,
+        User.phone,
+        User.display_name,
+        User.status,
+        User.locale,
+        User.created_at,
     )
-    # A bumped version (password change, deactivation) ends older sessions.
-    if user is None or not user.is_active or user.session_version != int(version):
+    .join(User, UserSession.user_id == User.id)
+    .where(
+        UserSession.key_hash == bindparam("key_hash"),
+        UserSession.ended_at.is_(None),
+        UserSession.last_seen_at > bindparam("fresh_since"),
+        User.status.in_(ACTIVE_STATUSES),
+    )
+)
+
+# Grants (kind "g") and memberships (kind "m") of one user, with their units, in one statement.
+_GRANTS_AND_MEMBERSHIPS = union_all(
+    select(
+        literal("g").label("kind"),
+        RoleGrant.id,
+        RoleGrant.role,
+        null().label("team_name"),
+        literal(False).label("is_leader"),
+        Unit.id.label("unit_id"),
+        Unit.name,
+        Unit.kind.label("unit_kind"),
+        Unit.path,
+    )
+    .join(Unit, RoleGrant.unit_id == Unit.id)
+    .where(RoleGrant.user_id == bindparam("user_id")),
+    select(
+        literal("m"),
+        TeamMembership.team_id,
+        null(),
+        Team.name,
+        TeamMembership.is_leader,
+        Unit.id,
+        Unit.name,
+        Unit.kind,
+        Unit.path,
+    )
+    .join(Team, TeamMembership.team_id == Team.id)
+    .join(Unit, Team.unit_id == Unit.id)
+    .where(TeamMembership.user_id == bindparam("user_id")),
+)
+
+
+def load_principal(key: str) -> Principal | None:
+    config = current_app.config
+    now = clock.now()
+    connection = db.session.connection()
+    row = connection.execute(
+        _SESSION, {"key_hash": key_digest(key), "fresh_since": now - config["PERMANENT_SESSION_LIFETIME"]}
+    ).one_or_none()
+    if row is None:
         return None
-    return user
+    session_id, last_seen_at, user_id, phone, display_name, status, locale, created_at = row
+    grants, memberships = [], []
+    for kind, row_id, role, team_name, is_leader, unit_id, unit_name, unit_kind, path in connection.execute(
+        _GRANTS_AND_MEMBERSHIPS, {"user_id": user_id}
+    ):
+        unit = UnitRef(unit_id, unit_name, unit_kind, path)
+        if kind == "g":
+            grants.append(Grant(row_id, Role(role), unit))
+        else:
+            memberships.append(Membership(row_id, team_name, bool(is_leader), unit))
+    if now - last_seen_at > timedelta(seconds=config["SESSION_TOUCH_SECONDS"]):
+        _touch(session_id, now)
+    return Principal(
+        id=user_id,
+        phone=phone,
+        display_name=display_name,
+        status=status,
+        locale=locale,
+        created_at=created_at,
+        session_id=session_id,
+        session_key=key,
+        grants=tuple(sorted(grants, key=lambda g: g.id)),
+        memberships=tuple(sorted(memberships, key=lambda m: m.team_id)),
+    )
+
+
+def _touch(session_id: int, now) -> None:
+    """Record that the session is in use, in a transaction of its own: reads never commit."""
+    with db.engine.begin() as connection:
+        connection.execute(update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now))
+
+
+@login_manager.user_loader
+def _load_user(key: str) -> Principal | None:
+    return load_principal(key)
 
 
 @login_manager.unauthorized_handler

@@ -5,24 +5,13 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import Base, TimestampMixin, utcnow
-from app.orgs.models import Team, TeamMembership, Unit, enum_column
-
-
-class Role(enum.StrEnum):
-    MEMBER = "member"
-    COORDINATOR = "coordinator"
-    OFFICER = "officer"
-    ADMIN = "admin"
-
-
-STAFF_ROLES = (Role.COORDINATOR, Role.OFFICER, Role.ADMIN)
-MANAGER_ROLES = (Role.COORDINATOR, Role.ADMIN)
-OVERSIGHT_ROLES = (Role.OFFICER, Role.ADMIN)
+from app.core import clock
+from app.core.access import ADMIN_ROLES, MANAGER_ROLES, OVERSIGHT_ROLES, Principal, Role, UnitScoped
+from app.core.models import Base, TimestampMixin, enum_column
+from app.orgs.models import Team, TeamMembership, Unit
 
 
 class UserStatus(enum.StrEnum):
@@ -41,7 +30,7 @@ STATUS_TRANSITIONS = {
 }
 
 
-class User(UserMixin, TimestampMixin, Base):
+class User(TimestampMixin, Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,8 +39,6 @@ class User(UserMixin, TimestampMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     status: Mapped[UserStatus] = mapped_column(enum_column(UserStatus), default=UserStatus.PENDING, index=True)
     locale: Mapped[str | None] = mapped_column(String(8))
-    # Part of the session id: bumping it signs the user out everywhere.
-    session_version: Mapped[int] = mapped_column(default=1)
     last_login_at: Mapped[datetime | None]
 
     role_grants: Mapped[list[RoleGrant]] = relationship(
@@ -61,86 +48,72 @@ class User(UserMixin, TimestampMixin, Base):
         back_populates="user", cascade="all, delete-orphan", order_by="TeamMembership.id"
     )
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
-
     @property
     def is_active(self) -> bool:
         return self.status in (UserStatus.ACTIVE, UserStatus.PENDING)
 
-    @property
-    def is_pending(self) -> bool:
-        return self.status == UserStatus.PENDING
+    def is_visible_to(self, principal: Principal) -> bool:
+        return self.id == principal.id or any(g.is_visible_to(principal) for g in self.role_grants)
 
-    def end_sessions(self) -> None:
-        self.session_version += 1
-
-    def unit_paths(self, roles=None) -> list[str]:
-        return [g.unit.path for g in self.role_grants if roles is None or g.role in roles]
-
-    def can_see(self, unit: Unit) -> bool:
-        return any(unit.path.startswith(p) for p in self.unit_paths())
-
-    def has_role_over(self, unit: Unit, roles) -> bool:
-        return any(unit.path.startswith(p) for p in self.unit_paths(roles))
-
-    def is_leader_of(self, team: Team) -> bool:
-        # memberships come with the signed-in user (accounts/login.py): no query here
-        return any(m.team_id == team.id and m.is_leader for m in self.memberships)
-
-    # Who may see and act on whom -------------------------------------------------
-
-    def can_see_grant(self, grant: RoleGrant) -> bool:
-        """Officers and admins see every role in their subtree; coordinators see its members."""
-        if self.has_role_over(grant.unit, OVERSIGHT_ROLES):
-            return True
-        return grant.role == Role.MEMBER and self.has_role_over(grant.unit, (Role.COORDINATOR,))
-
-    def can_see_membership(self, membership: TeamMembership) -> bool:
-        return self.has_role_over(membership.team.unit, STAFF_ROLES)
-
-    def can_see_user(self, other: User) -> bool:
-        return other.id == self.id or any(self.can_see_grant(g) for g in other.role_grants)
-
-    def outranks(self, grant: RoleGrant) -> bool:
-        """May act on the holder of ``grant`` as far as that grant goes.
-
-        Coordinators and admins act on members; admins on coordinators and officers;
-        another admin only from a unit strictly above theirs, so peers can't take
-        over each other's accounts.
-        """
-        if grant.role == Role.MEMBER:
-            return self.has_role_over(grant.unit, MANAGER_ROLES)
-        if grant.role == Role.ADMIN:
-            return any(grant.unit.path.startswith(p) and grant.unit.path != p for p in self.unit_paths((Role.ADMIN,)))
-        return self.has_role_over(grant.unit, (Role.ADMIN,))
-
-    def can_manage_user(self, other: User) -> bool:
-        """Every role the other account holds must be one I outrank; never myself."""
-        return other.id != self.id and bool(other.role_grants) and all(self.outranks(g) for g in other.role_grants)
+    def can_be_managed_by(self, principal: Principal) -> bool:
+        """Every role this account holds must be one the principal outranks; never oneself."""
+        return (
+            self.id != principal.id
+            and bool(self.role_grants)
+            and all(g.is_outranked_by(principal) for g in self.role_grants)
+        )
 
 
-class RoleGrant(TimestampMixin, Base):
+class RoleGrant(UnitScoped, TimestampMixin, Base):
     __tablename__ = "role_grants"
     __table_args__ = (UniqueConstraint("user_id", "role", "unit_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     role: Mapped[Role] = mapped_column(enum_column(Role))
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
 
     user: Mapped[User] = relationship(back_populates="role_grants")
-    unit: Mapped[Unit] = relationship(lazy="joined")
+
+    def is_visible_to(self, principal: Principal) -> bool:
+        """Officers and admins see every role in their subtree; coordinators see its members."""
+        if principal.has_role_over(self.unit, OVERSIGHT_ROLES):
+            return True
+        return self.role == Role.MEMBER and principal.has_role_over(self.unit, (Role.COORDINATOR,))
+
+    def is_outranked_by(self, principal: Principal) -> bool:
+        """May the principal act on the holder of this grant, as far as this grant goes?
+
+        Coordinators and admins act on members; admins on coordinators and officers;
+        another admin only from a unit strictly above theirs, so peers can't take over
+        each other's accounts.
+        """
+        if self.role == Role.MEMBER:
+            return principal.has_role_over(self.unit, MANAGER_ROLES)
+        if self.role == Role.ADMIN:
+            path = self.unit.path
+            return any(path.startswith(p) and path != p for p in principal.unit_paths(ADMIN_ROLES))
+        return principal.has_role_over(self.unit, ADMIN_ROLES)
+
+    def can_be_revoked_by(self, principal: Principal) -> bool:
+        return (
+            self.user_id != principal.id
+            and principal.has_role_over(self.unit, ADMIN_ROLES)
+            and self.is_outranked_by(principal)
+        )
 
 
-class Invite(TimestampMixin, Base):
+def can_grant_role(actor: Principal, user: User, unit: Unit) -> bool:
+    """Admins give roles on units they administer, to accounts other than their own."""
+    return user.id != actor.id and actor.has_role_over(unit, ADMIN_ROLES)
+
+
+class Invite(UnitScoped, TimestampMixin, Base):
     __tablename__ = "invites"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Shared openly as a link, so stored as is; revocation is the defence.
     token: Mapped[str] = mapped_column(String(43), unique=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     expires_at: Mapped[datetime]
     max_uses: Mapped[int]
@@ -149,11 +122,13 @@ class Invite(TimestampMixin, Base):
     revoked_at: Mapped[datetime | None]
 
     team: Mapped[Team] = relationship(lazy="joined")
-    unit: Mapped[Unit] = relationship(lazy="joined")
     created_by: Mapped[User] = relationship()
 
-    def unusable_reason(self, now: datetime | None = None) -> str | None:
-        now = now or utcnow()
+    def can_manage(self, principal: Principal) -> bool:
+        return principal.has_role_over(self.unit, MANAGER_ROLES)
+
+    def unusable_reason(self) -> str | None:
+        now = clock.now()
         # An invite speaks for the coordinator who made it: it ends with their account.
         if self.revoked_at is not None or self.created_by.status != UserStatus.ACTIVE:
             return "invite_revoked"
@@ -168,6 +143,25 @@ class Invite(TimestampMixin, Base):
     @property
     def is_usable(self) -> bool:
         return self.unusable_reason() is None
+
+
+class UserSession(TimestampMixin, Base):
+    """A signed-in device. The cookie holds a random key; only its SHA-256 is stored.
+
+    Ending the row ends the session everywhere the cookie was copied to.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None] = mapped_column(index=True)
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    ip: Mapped[str | None] = mapped_column(String(45))
+
+    user: Mapped[User] = relationship()
 
 
 class PasswordReset(TimestampMixin, Base):

@@ -8,6 +8,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
+from app.accounts.phones import normalize_mainland_mobile
+
 MAX_LENGTH = 128
 
 
@@ -27,6 +29,11 @@ def password_problem(password: str, min_length: int) -> str | None:
     if password.lower() in common_passwords():
         return "password_common"
     return None
+
+
+def is_phone_number(password: str, phone: str) -> bool:
+    """A password that is the account's own phone number is the first thing anyone tries."""
+    return normalize_mainland_mobile(password) == phone
 
 
 def _hasher() -> PasswordHasher:

@@ -1,7 +1,7 @@
 import io
 
 import segno
-from flask import Response, current_app, session
+from flask import Response, current_app, request, session
 from flask.views import MethodView
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
@@ -11,14 +11,18 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts import services
-from app.accounts.models import MANAGER_ROLES, STATUS_TRANSITIONS, Invite, Role, User
+from app.accounts.login import load_principal
+from app.accounts.models import STATUS_TRANSITIONS, Invite, RoleGrant, User, UserSession, can_grant_role
 from app.accounts.schemas import (
     CsrfTokenSchema,
+    DeviceSchema,
+    InviteAcceptedSchema,
     InviteCreateSchema,
     InvitePreviewSchema,
     InviteQuerySchema,
     InviteSchema,
     LoginSchema,
+    MembershipRequestSchema,
     MeSchema,
     MeUpdateSchema,
     PasswordChangeSchema,
@@ -32,37 +36,57 @@ from app.accounts.schemas import (
     UserSchema,
 )
 from app.accounts.throttle import SignInThrottle
-from app.core.access import allow_pending, get_in_scope_or_404, in_subtrees, public, require
+from app.core.access import (
+    MANAGER_ROLES,
+    allow_pending,
+    capabilities_of,
+    get_in_scope_or_404,
+    public,
+    require,
+    scoped_select,
+)
 from app.core.api import Blueprint
 from app.core.pagination import apply_sort, paginate
 from app.core.schemas import public_url
 from app.core.services import update_row
-from app.errors import NotFound, RuleViolation
+from app.errors import NotFound
 from app.extensions import db, limiter
 from app.orgs.models import Team, TeamMembership, Unit
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Sign-in, invites and accounts.")
-
-ADMIN = (Role.ADMIN,)
 
 
 def _config_limit(key: str):
     return lambda: current_app.config[key]
 
 
-def _start_session(user: User) -> None:
-    login_user(user)
+def _me(principal) -> dict:
+    """The caller as ``MeSchema`` dumps it: the principal and what it may do."""
+    return {
+        "id": principal.id,
+        "phone": principal.phone,
+        "display_name": principal.display_name,
+        "status": principal.status,
+        "locale": principal.locale,
+        "created_at": principal.created_at,
+        "grants": principal.grants,
+        "memberships": principal.memberships,
+        "capabilities": capabilities_of(principal),
+    }
+
+
+def _start_session(key: str):
+    """Sign this browser in with a server-side session key; returns the new principal."""
+    principal = load_principal(key)
+    login_user(principal)
     session.permanent = True
     # A new token per sign-in: a token planted before sign-in is worthless after it.
     session.pop("csrf_token", None)
+    return principal
 
 
-@blp.route("/ping")
-class Ping(MethodView):
-    @public
-    def get(self):
-        """Liveness probe; touches neither the session nor the database."""
-        return {"status": "ok"}
+def _device() -> tuple[str, str | None]:
+    return request.headers.get("User-Agent", ""), request.remote_addr
 
 
 @blp.route("/auth/csrf")
@@ -86,11 +110,12 @@ class Login(MethodView):
         """
         throttle = SignInThrottle(data["phone"], get_remote_address())
         throttle.take_attempt()
-        user = services.authenticate(data["phone"], data["password"])
-        db.session.commit()
+        try:
+            _, key = services.sign_in(data["phone"], data["password"], *_device())
+        finally:
+            db.session.commit()  # failed attempts are recorded in the audit log too
         throttle.give_back()
-        _start_session(user)
-        return user
+        return _me(_start_session(key))
 
 
 @blp.route("/auth/logout")
@@ -98,7 +123,10 @@ class Logout(MethodView):
     @public
     @blp.response(204)
     def post(self):
-        """Sign out of this browser."""
+        """Sign out of this browser: its session ends on the server too, copies of the cookie included."""
+        if current_user.is_authenticated:
+            services.end_session(db.session.get(UserSession, current_user.session_id), current_user, "sign_out")
+            db.session.commit()
         logout_user()
         session.clear()
 
@@ -115,9 +143,9 @@ class Register(MethodView):
         user = services.register_with_invite(
             data["invite_token"], data["phone"], data["display_name"], data["password"], data["locale"]
         )
+        key = services.start_session(user, *_device())
         db.session.commit()
-        _start_session(user)
-        return user
+        return _me(_start_session(key))
 
 
 @blp.route("/me")
@@ -125,17 +153,17 @@ class Me(MethodView):
     @allow_pending
     @blp.response(200, MeSchema)
     def get(self):
-        """Who I am: roles, units and teams."""
-        return current_user
+        """Who I am: roles, units, teams, and what the app may offer me (capabilities)."""
+        return _me(current_user)
 
     @allow_pending
     @blp.arguments(MeUpdateSchema)
     @blp.response(200, MeSchema)
     def patch(self, data):
         """Change my display name or language."""
-        user = update_row(current_user, **data)
+        user = update_row(services.current_account(), **data)
         db.session.commit()
-        return user
+        return _me(services.principal_of(user, current_user.session_id, current_user.session_key))
 
 
 @blp.route("/me/password")
@@ -144,10 +172,49 @@ class MyPassword(MethodView):
     @blp.arguments(PasswordChangeSchema)
     @blp.response(204)
     def post(self, data):
-        """Change my password; every other session of mine ends."""
-        services.change_password(current_user, data["current_password"], data["new_password"])
+        """Change my password; every other session of mine ends.
+
+        The current password is checked under the sign-in throttle (429 with Retry-After).
+        """
+        throttle = SignInThrottle(current_user.phone, get_remote_address())
+        throttle.take_attempt()
+        try:
+            services.change_password(current_user, data["current_password"], data["new_password"])
+        finally:
+            db.session.commit()  # a wrong current password is recorded too
+        throttle.give_back()
+
+
+@blp.route("/me/sessions")
+class MySessions(MethodView):
+    @allow_pending
+    @blp.response(200, DeviceSchema(many=True))
+    def get(self):
+        """My signed-in devices, the most recently used first."""
+        return services.devices_of(current_user)
+
+
+@blp.route("/me/sessions/<int:session_id>")
+class MySessionById(MethodView):
+    @allow_pending
+    @blp.response(204)
+    def delete(self, session_id):
+        """Sign one of my devices out."""
+        row = db.session.get(UserSession, session_id)
+        if row is None or row.user_id != current_user.id or row.ended_at is not None:
+            raise NotFound("not_found", "no such signed-in device")
+        services.end_session(row, current_user)
         db.session.commit()
-        login_user(current_user)
+
+
+@blp.route("/me/sessions/end-others")
+class MyOtherSessions(MethodView):
+    @allow_pending
+    @blp.response(204)
+    def post(self):
+        """Sign every other device of mine out."""
+        services.end_other_sessions(current_user)
+        db.session.commit()
 
 
 # Invites -------------------------------------------------------------------
@@ -155,7 +222,7 @@ class MyPassword(MethodView):
 
 def _invite_for_manager(invite_id: int) -> Invite:
     invite = get_in_scope_or_404(Invite, invite_id, current_user)
-    require(current_user.has_role_over(invite.unit, MANAGER_ROLES))
+    require(invite.can_manage(current_user))
     return invite
 
 
@@ -166,9 +233,7 @@ class TeamInvites(MethodView):
     def post(self, data, team_id):
         """Create an invite link for a team."""
         team = get_in_scope_or_404(Team, team_id, current_user)
-        require(current_user.has_role_over(team.unit, MANAGER_ROLES))
-        if not (team.is_active and team.unit.is_active):
-            raise RuleViolation("team_inactive", "the team is deactivated")
+        require(team.can_manage_members(current_user))
         invite = services.create_invite(team, current_user, **data)
         db.session.commit()
         return invite
@@ -181,7 +246,7 @@ class Invites(MethodView):
     @blp.paginate()
     def get(self, query, pagination_parameters):
         """List the invites of teams I coordinate."""
-        stmt = select(Invite).join(Invite.unit).where(in_subtrees(Unit.path, current_user.unit_paths(MANAGER_ROLES)))
+        stmt = scoped_select(Invite, current_user, MANAGER_ROLES)
         if "team_id" in query:
             stmt = stmt.where(Invite.team_id == query["team_id"])
         columns = {"created_at": Invite.created_at, "expires_at": Invite.expires_at}
@@ -193,7 +258,7 @@ class InviteRevoke(MethodView):
     @blp.response(200, InviteSchema)
     def post(self, invite_id):
         """Revoke an invite: its link stops working at once."""
-        invite = services.revoke_invite(_invite_for_manager(invite_id))
+        invite = services.revoke_invite(_invite_for_manager(invite_id), current_user)
         db.session.commit()
         return invite
 
@@ -216,8 +281,57 @@ class InviteByToken(MethodView):
     @public
     @blp.response(200, InvitePreviewSchema)
     def get(self, token):
-        """What an invite link offers, for the registration page."""
+        """What an invite link offers, for the registration page: the team, and who invited."""
         return services.find_usable_invite(token)
+
+
+@blp.route("/invites/by-token/<token>/accept")
+class InviteAccept(MethodView):
+    decorators = [limiter.limit(_config_limit("TOKEN_LIMIT_PER_IP"))]
+
+    @blp.response(200, InviteAcceptedSchema)
+    def post(self, token):
+        """Join the invite's team with my account (at once, or after a coordinator approves)."""
+        membership = services.accept_invite(token, services.current_account())
+        db.session.commit()
+        return membership
+
+
+@blp.route("/membership-requests")
+class MembershipRequests(MethodView):
+    @blp.response(200, MembershipRequestSchema(many=True))
+    @blp.paginate()
+    def get(self, pagination_parameters):
+        """Existing accounts asking to join teams I coordinate, oldest first."""
+        stmt = services.membership_requests_visible_to(current_user).order_by(
+            TeamMembership.joined_at, TeamMembership.id
+        )
+        return paginate(stmt.options(selectinload(TeamMembership.user)), pagination_parameters)
+
+
+def _membership_request_for_manager(request_id: int) -> TeamMembership:
+    membership = get_in_scope_or_404(TeamMembership, request_id, current_user)
+    require(membership.team.can_manage_members(current_user))
+    return membership
+
+
+@blp.route("/membership-requests/<int:request_id>/approve")
+class MembershipRequestApprove(MethodView):
+    @blp.response(200, MembershipRequestSchema)
+    def post(self, request_id):
+        """Let the account join the team (it gains the member role there)."""
+        membership = services.approve_membership(_membership_request_for_manager(request_id), current_user)
+        db.session.commit()
+        return membership
+
+
+@blp.route("/membership-requests/<int:request_id>/reject")
+class MembershipRequestReject(MethodView):
+    @blp.response(204)
+    def post(self, request_id):
+        """Turn the request down; the account is not told who decided."""
+        services.reject_membership(_membership_request_for_manager(request_id), current_user)
+        db.session.commit()
 
 
 # Users ---------------------------------------------------------------------
@@ -225,14 +339,14 @@ class InviteByToken(MethodView):
 
 def _user_in_scope_or_404(user_id: int) -> User:
     user = db.session.get(User, user_id)
-    if user is None or not current_user.can_see_user(user):
+    if user is None or not user.is_visible_to(current_user):
         abort(404, error="not_found", message="user not found")
     return user
 
 
 def _user_for_manager(user_id: int) -> User:
     user = _user_in_scope_or_404(user_id)
-    require(current_user.can_manage_user(user))
+    require(user.can_be_managed_by(current_user))
     return user
 
 
@@ -269,7 +383,7 @@ class UserAction(MethodView):
     @blp.response(200, UserSchema)
     def post(self, user_id, action):
         """Approve or reject a registration; deactivate (ending its sessions) or reactivate an account."""
-        user = services.change_status(_user_for_manager(user_id), action)
+        user = services.change_status(_user_for_manager(user_id), action, current_user)
         db.session.commit()
         return services.account_as_seen_by(user, current_user)
 
@@ -293,8 +407,8 @@ class UserRoles(MethodView):
         """Give an account a role on a unit I administer."""
         user = _user_in_scope_or_404(user_id)
         unit = get_in_scope_or_404(Unit, data["unit_id"], current_user)
-        require(user.id != current_user.id and current_user.has_role_over(unit, ADMIN))
-        grant = services.grant_role(user, data["role"], unit)
+        require(can_grant_role(current_user, user, unit))
+        grant = services.grant_role(user, data["role"], unit, by=current_user)
         db.session.commit()
         return grant
 
@@ -305,15 +419,11 @@ class UserRoleById(MethodView):
     def delete(self, user_id, grant_id):
         """Take a role away; the last one stays (deactivate the account instead)."""
         user = _user_in_scope_or_404(user_id)
-        grant = next((g for g in user.role_grants if g.id == grant_id and current_user.can_see_grant(g)), None)
-        if grant is None:
+        grant = db.session.get(RoleGrant, grant_id)
+        if grant is None or grant.user_id != user.id or not grant.is_visible_to(current_user):
             raise NotFound("not_found", "the account has no such role")
-        require(
-            user.id != current_user.id
-            and current_user.has_role_over(grant.unit, ADMIN)
-            and current_user.outranks(grant)
-        )
-        services.revoke_role(grant)
+        require(grant.can_be_revoked_by(current_user))
+        services.revoke_role(grant, current_user)
         db.session.commit()
 
 

@@ -1,6 +1,7 @@
-"""Account rules: registration by invite, sign-in, approval, passwords.
+"""Account rules: registration by invite, sign-in and sessions, approval, roles, passwords.
 
-Services flush and never commit; the calling view commits once.
+Services flush and never commit; the calling view commits once. Each change that matters
+to security or accountability is recorded in the audit log in the same transaction.
 """
 
 import hashlib
@@ -8,26 +9,48 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, or_, select, update
+from flask import g
+from flask_login import current_user
+from sqlalchemy import Select, and_, delete, exists, func, not_, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
+from app.accounts.login import key_digest
 from app.accounts.models import (
-    OVERSIGHT_ROLES,
     STATUS_TRANSITIONS,
     Invite,
     PasswordReset,
-    Role,
     RoleGrant,
     User,
+    UserSession,
     UserStatus,
 )
-from app.accounts.passwords import burn_verification_time, hash_password, needs_rehash, verify_password
-from app.core.access import in_subtrees
-from app.core.models import utcnow
+from app.accounts.passwords import (
+    burn_verification_time,
+    hash_password,
+    is_phone_number,
+    needs_rehash,
+    verify_password,
+)
+from app.audit.services import record, record_about_user
+from app.core import clock
+from app.core.access import (
+    MANAGER_ROLES,
+    OVERSIGHT_ROLES,
+    STAFF_ROLES,
+    Grant,
+    Membership,
+    Principal,
+    Role,
+    UnitRef,
+    in_subtrees,
+)
 from app.errors import Conflict, Forbidden, Gone, NotFound, RuleViolation, Unauthorized
 from app.extensions import db
-from app.orgs.models import Team, TeamMembership, Unit
-from app.orgs.services import add_member
+from app.orgs.models import MembershipStatus, Team, TeamMembership, Unit
+from app.orgs.services import add_member, ancestors_active
+
+# Accounts ------------------------------------------------------------------------------
 
 
 def find_user_by_phone(phone: str) -> User | None:
@@ -49,9 +72,54 @@ def create_user(phone: str, display_name: str, password: str, status: UserStatus
     return user
 
 
-def grant_role(user: User, role: Role, unit: Unit) -> RoleGrant:
+def current_account() -> User:
+    """The signed-in user as an ORM object, for views that change the account."""
+    if "current_account" not in g:
+        g.current_account = db.session.get(User, current_user.id)
+    return g.current_account
+
+
+def _unit_ref(unit: Unit) -> UnitRef:
+    return UnitRef(unit.id, unit.name, unit.kind, unit.path)
+
+
+def _grant_ref(grant: RoleGrant) -> Grant:
+    return Grant(grant.id, grant.role, _unit_ref(grant.unit))
+
+
+def _membership_ref(membership: TeamMembership) -> Membership:
+    return Membership(membership.team_id, membership.team.name, membership.is_leader, _unit_ref(membership.team.unit))
+
+
+def principal_of(user: User, session_id: int | None = None, session_key: str = "") -> Principal:
+    """The rights ``user`` holds now, as the policy checks them."""
+    return Principal(
+        id=user.id,
+        phone=user.phone,
+        display_name=user.display_name,
+        status=user.status,
+        locale=user.locale,
+        created_at=user.created_at,
+        grants=tuple(_grant_ref(grant) for grant in user.role_grants),
+        memberships=tuple(_membership_ref(m) for m in user.memberships if m.status == MembershipStatus.ACTIVE),
+        session_id=session_id,
+        session_key=session_key,
+    )
+
+
+def event_unit_id(user: User) -> int | None:
+    """Where events about ``user`` belong: the unit of their grant nearest the root."""
+    if not user.role_grants:
+        return None
+    return min(user.role_grants, key=lambda grant: grant.unit.path.count("/")).unit_id
+
+
+# Roles ---------------------------------------------------------------------------------
+
+
+def grant_role(user: User, role: Role, unit: Unit, by: Principal | None = None) -> RoleGrant:
     """Give a role (idempotent); outstanding reset links die, as they were issued for lesser rights."""
-    existing = next((g for g in user.role_grants if g.role == role and g.unit_id == unit.id), None)
+    existing = next((grant for grant in user.role_grants if grant.role == role and grant.unit_id == unit.id), None)
     if existing:
         return existing
     grant = RoleGrant(user=user, role=role, unit=unit)
@@ -65,18 +133,61 @@ def grant_role(user: User, role: Role, unit: Unit) -> RoleGrant:
             select(RoleGrant).where(RoleGrant.user_id == user.id, RoleGrant.role == role, RoleGrant.unit_id == unit.id)
         )
     _cancel_password_resets(user)
+    if by is not None:
+        record_about_user("role_granted", user.id, actor_id=by.id, unit_id=unit.id, role=role.value)
     return grant
 
 
-def revoke_role(grant: RoleGrant) -> None:
-    # An account with no role is one nobody could see or manage any more.
-    if len(grant.user.role_grants) == 1:
+def revoke_role(grant: RoleGrant, by: Principal) -> None:
+    """Take a role away. The account keeps at least one; team memberships its member
+    grants no longer cover end with it."""
+    user = grant.user
+    # Serialise role changes of one account (PostgreSQL; SQLite serialises every write),
+    # so two removals at once cannot leave it with no role, unseen and unmanageable.
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    remaining = db.session.scalar(
+        select(func.count()).select_from(RoleGrant).where(RoleGrant.user_id == user.id, RoleGrant.id != grant.id)
+    )
+    if not remaining:
         raise RuleViolation("last_role", "an account keeps at least one role; deactivate it instead")
-    db.session.delete(grant)
-    db.session.flush()
+    removed = db.session.execute(
+        delete(RoleGrant).where(RoleGrant.id == grant.id).execution_options(synchronize_session=False)
+    ).rowcount
+    if not removed:
+        raise NotFound("not_found", "the account has no such role")
+    db.session.expire(user, ["role_grants", "memberships"])
+    if grant.role == Role.MEMBER:
+        end_memberships_outside(user.id)
+    record_about_user("role_revoked", user.id, actor_id=by.id, unit_id=grant.unit_id, role=grant.role.value)
 
 
-def users_visible_to(viewer: User) -> Select:
+def end_memberships_outside(user_id: int) -> int:
+    """End the user's active team memberships that no ``member`` grant of theirs covers any more
+    (moved to another community, or promoted without keeping the member role)."""
+    member_grant = aliased(RoleGrant)
+    grant_unit = aliased(Unit)
+    covered = (
+        exists()
+        .where(member_grant.user_id == user_id, member_grant.role == Role.MEMBER)
+        .where(grant_unit.id == member_grant.unit_id)
+        .where(Unit.path.startswith(grant_unit.path))
+    )
+    uncovered_teams = select(Team.id).join(Unit, Team.unit_id == Unit.id).where(not_(covered))
+    return db.session.execute(
+        delete(TeamMembership)
+        .where(
+            TeamMembership.user_id == user_id,
+            TeamMembership.status == MembershipStatus.ACTIVE,
+            TeamMembership.team_id.in_(uncovered_teams),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+# Who sees whom -------------------------------------------------------------------------
+
+
+def users_visible_to(viewer: Principal) -> Select:
     """Ids of the accounts ``viewer`` may see: all roles under their oversight, members under coordination."""
     oversight = viewer.unit_paths(OVERSIGHT_ROLES)
     coordination = viewer.unit_paths((Role.COORDINATOR,))
@@ -92,6 +203,22 @@ def users_visible_to(viewer: User) -> Select:
     )
 
 
+def hides_staff_from(viewer: Principal):
+    """A filter on User: false for accounts holding a staff role outside the viewer's oversight.
+
+    Rosters list plain members to everyone who may read them; a member who is also staff
+    somewhere only to those who may see that staff role.
+    """
+    staff_grant = aliased(RoleGrant)
+    staff_unit = aliased(Unit)
+    return not_(
+        exists()
+        .where(staff_grant.user_id == User.id, staff_grant.role.in_(STAFF_ROLES))
+        .where(staff_unit.id == staff_grant.unit_id)
+        .where(not_(in_subtrees(staff_unit.path, viewer.unit_paths(OVERSIGHT_ROLES))))
+    )
+
+
 @dataclass
 class AccountView:
     """An account as one viewer may see it: only the roles and teams within their sight."""
@@ -101,54 +228,76 @@ class AccountView:
     display_name: str
     status: UserStatus
     created_at: datetime
-    role_grants: list[RoleGrant]
-    memberships: list[TeamMembership]
+    grants: tuple[Grant, ...]
+    memberships: tuple[Membership, ...]
 
 
-def account_as_seen_by(user: User, viewer: User) -> AccountView:
+def account_as_seen_by(user: User, viewer: Principal) -> AccountView:
     return AccountView(
         id=user.id,
         phone=user.phone,
         display_name=user.display_name,
         status=user.status,
         created_at=user.created_at,
-        role_grants=[g for g in user.role_grants if viewer.can_see_grant(g)],
-        memberships=[m for m in user.memberships if viewer.can_see_membership(m)],
+        grants=tuple(_grant_ref(grant) for grant in user.role_grants if grant.is_visible_to(viewer)),
+        memberships=tuple(
+            _membership_ref(m)
+            for m in user.memberships
+            if m.status == MembershipStatus.ACTIVE and m.is_visible_to(viewer)
+        ),
     )
 
 
-# Invites -------------------------------------------------------------------
+# Invites and joining teams -----------------------------------------------------------------
 
 
-def create_invite(team: Team, by: User, expires_in_hours: int, max_uses: int, auto_approve: bool) -> Invite:
+def create_invite(team: Team, by: Principal, expires_in_hours: int, max_uses: int, auto_approve: bool) -> Invite:
+    if not (team.is_active and ancestors_active(team.unit)):
+        raise RuleViolation("team_inactive", "the team or a unit above it is deactivated")
     invite = Invite(
         token=secrets.token_urlsafe(24),
         team=team,
         unit=team.unit,
         created_by_id=by.id,
-        expires_at=utcnow() + timedelta(hours=expires_in_hours),
+        expires_at=clock.now() + timedelta(hours=expires_in_hours),
         max_uses=max_uses,
         auto_approve=auto_approve,
     )
     db.session.add(invite)
     db.session.flush()
+    record("invite_created", actor_id=by.id, subject_type="invite", subject_id=invite.id, unit_id=team.unit_id)
     return invite
+
+
+def invite_problem(invite: Invite) -> str | None:
+    """Why the invite cannot be used now, or None. An invite speaks for the coordinator who
+    made it: it ends with their account or their right to invite to this team."""
+    reason = invite.unusable_reason()
+    if reason:
+        return reason
+    creator = invite.created_by
+    if creator.status != UserStatus.ACTIVE or not invite.can_manage(principal_of(creator)):
+        return "invite_revoked"
+    if not ancestors_active(invite.team.unit):
+        return "invite_revoked"
+    return None
 
 
 def find_usable_invite(token: str) -> Invite:
     invite = db.session.scalar(select(Invite).where(Invite.token == token))
     if invite is None:
         raise NotFound("invite_not_found", "no invite has this token")
-    reason = invite.unusable_reason()
+    reason = invite_problem(invite)
     if reason:
         raise Gone(reason, reason.replace("_", " "))
     return invite
 
 
-def revoke_invite(invite: Invite) -> Invite:
+def revoke_invite(invite: Invite, by: Principal) -> Invite:
     if invite.revoked_at is None:
-        invite.revoked_at = utcnow()
+        invite.revoked_at = clock.now()
         db.session.flush()
+        record("invite_revoked", actor_id=by.id, subject_type="invite", subject_id=invite.id, unit_id=invite.unit_id)
     return invite
 
 
@@ -172,58 +321,240 @@ def register_with_invite(token: str, phone: str, display_name: str, password: st
     _take_invite_use(invite)
     grant_role(user, Role.MEMBER, invite.team.unit)
     add_member(invite.team, user)
+    record_about_user("registered", user.id, actor_id=user.id, unit_id=invite.unit_id)
     return user
 
 
-# Sign-in and passwords -----------------------------------------------------
+def accept_invite(token: str, user: User) -> TeamMembership:
+    """A signed-in account joins the invite's team: at once if the invite approves
+    automatically, otherwise once a coordinator approves the request."""
+    invite = find_usable_invite(token)
+    team = invite.team
+    existing = db.session.scalar(
+        select(TeamMembership).where(TeamMembership.team_id == team.id, TeamMembership.user_id == user.id)
+    )
+    if existing is not None:
+        raise Conflict("already_member", "you are already in this team or have asked to join it")
+    _take_invite_use(invite)
+    if invite.auto_approve:
+        grant_role(user, Role.MEMBER, team.unit)
+        membership = add_member(team, user)
+    else:
+        membership = add_member(team, user, status=MembershipStatus.PENDING)
+    record(
+        "team_join_requested" if membership.status == MembershipStatus.PENDING else "team_joined",
+        actor_id=user.id,
+        subject_type="team",
+        subject_id=team.id,
+        unit_id=team.unit_id,
+    )
+    return membership
 
 
-def authenticate(phone: str, password: str) -> User:
+def membership_requests_visible_to(viewer: Principal) -> Select:
+    return (
+        select(TeamMembership)
+        .join(Team, TeamMembership.team_id == Team.id)
+        .join(Unit, Team.unit_id == Unit.id)
+        .where(TeamMembership.status == MembershipStatus.PENDING)
+        .where(in_subtrees(Unit.path, viewer.unit_paths(MANAGER_ROLES)))
+    )
+
+
+def approve_membership(membership: TeamMembership, by: Principal) -> TeamMembership:
+    _claim_pending_membership(membership, MembershipStatus.ACTIVE)
+    grant_role(membership.user, Role.MEMBER, membership.team.unit)
+    record_about_user(
+        "team_join_approved",
+        membership.user_id,
+        actor_id=by.id,
+        unit_id=membership.team.unit_id,
+        team_id=membership.team_id,
+    )
+    return membership
+
+
+def reject_membership(membership: TeamMembership, by: Principal) -> None:
+    _claim_pending_membership(membership, MembershipStatus.PENDING)
+    db.session.delete(membership)
+    db.session.flush()
+    record_about_user(
+        "team_join_rejected",
+        membership.user_id,
+        actor_id=by.id,
+        unit_id=membership.team.unit_id,
+        team_id=membership.team_id,
+    )
+
+
+def _claim_pending_membership(membership: TeamMembership, new_status: MembershipStatus) -> None:
+    """Exactly one of two coordinators acting at once decides a request."""
+    claimed = db.session.execute(
+        update(TeamMembership)
+        .where(TeamMembership.id == membership.id, TeamMembership.status == MembershipStatus.PENDING)
+        .values(status=new_status)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        raise Conflict("not_pending", "this request was decided already")
+    membership.status = new_status
+
+
+# Sessions ------------------------------------------------------------------------------
+
+
+def start_session(user: User, user_agent: str, ip: str | None) -> str:
+    """A new signed-in device; returns the key for the cookie (only its digest is stored)."""
+    key = secrets.token_urlsafe(32)
+    now = clock.now()
+    db.session.add(
+        UserSession(key_hash=key_digest(key), user_id=user.id, last_seen_at=now, user_agent=user_agent[:300], ip=ip)
+    )
+    db.session.flush()
+    return key
+
+
+@dataclass
+class Device:
+    id: int
+    browser: str | None
+    system: str | None
+    created_at: datetime
+    last_seen_at: datetime
+    is_current: bool
+
+
+# User-Agent markers, most specific first (WeChat's in-app browser also says Chrome and Safari).
+BROWSERS = [
+    ("MicroMessenger", "WeChat"),
+    ("EdgA", "Edge"),
+    ("Edg/", "Edge"),
+    ("HuaweiBrowser", "Huawei Browser"),
+    ("MiuiBrowser", "Mi Browser"),
+    ("UCBrowser", "UC Browser"),
+    ("QQBrowser", "QQ Browser"),
+    ("Firefox", "Firefox"),
+    ("Chrome", "Chrome"),
+    ("Safari", "Safari"),
+]
+SYSTEMS = [("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"), ("Windows", "Windows"), ("Mac OS", "Mac")]
+
+
+def _first_marker(user_agent: str, markers: list[tuple[str, str]]) -> str | None:
+    return next((name for marker, name in markers if marker in user_agent), None)
+
+
+def devices_of(principal: Principal) -> list[Device]:
+    """The principal's signed-in devices, the most recently used first."""
+    rows = db.session.scalars(
+        select(UserSession)
+        .where(UserSession.user_id == principal.id, UserSession.ended_at.is_(None))
+        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+    )
+    return [
+        Device(
+            id=row.id,
+            browser=_first_marker(row.user_agent, BROWSERS),
+            system=_first_marker(row.user_agent, SYSTEMS),
+            created_at=row.created_at,
+            last_seen_at=row.last_seen_at,
+            is_current=row.id == principal.session_id,
+        )
+        for row in rows
+    ]
+
+
+def end_session(user_session: UserSession, by: Principal, action: str = "session_ended") -> None:
+    if user_session.ended_at is None:
+        user_session.ended_at = clock.now()
+        db.session.flush()
+        record_about_user(
+            action, user_session.user_id, actor_id=by.id, unit_id=by.highest_unit_id, session_id=user_session.id
+        )
+
+
+def end_sessions(user_id: int, keep_session_id: int | None = None) -> int:
+    """End every signed-in device of the account, but ``keep_session_id``; returns how many."""
+    stmt = update(UserSession).where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
+    if keep_session_id is not None:
+        stmt = stmt.where(UserSession.id != keep_session_id)
+    return db.session.execute(stmt.values(ended_at=clock.now()).execution_options(synchronize_session=False)).rowcount
+
+
+def end_other_sessions(principal: Principal) -> int:
+    ended = end_sessions(principal.id, keep_session_id=principal.session_id)
+    record_about_user(
+        "sessions_ended", principal.id, actor_id=principal.id, unit_id=principal.highest_unit_id, count=ended
+    )
+    return ended
+
+
+# Sign-in and passwords -----------------------------------------------------------------
+
+
+def sign_in(phone: str, password: str, user_agent: str, ip: str | None) -> tuple[User, str]:
+    """Check the credentials and open a session; every attempt is recorded, failed ones too
+    (the view commits them even when this raises)."""
     user = find_user_by_phone(phone)
     if user is None:
         burn_verification_time(password)
+        record("sign_in_failed", actor_id=None, phone=phone, reason="unknown_phone")
         raise Unauthorized("invalid_credentials", "wrong phone number or password")
+    unit_id = event_unit_id(user)
     if not verify_password(user.password_hash, password):
+        record_about_user("sign_in_failed", user.id, actor_id=None, unit_id=unit_id)
         raise Unauthorized("invalid_credentials", "wrong phone number or password")
-    if user.status == UserStatus.REJECTED:
-        raise Forbidden("account_rejected", "the registration was rejected")
-    if user.status == UserStatus.DEACTIVATED:
-        raise Forbidden("account_deactivated", "the account is deactivated")
+    if user.status in (UserStatus.REJECTED, UserStatus.DEACTIVATED):
+        error = f"account_{user.status.value}"
+        record_about_user("sign_in_failed", user.id, actor_id=None, unit_id=unit_id, reason=error)
+        raise Forbidden(error, f"the account is {user.status.value}")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
-    db.session.flush()
-    return user
+    user.last_login_at = clock.now()
+    key = start_session(user, user_agent, ip)
+    record_about_user("sign_in", user.id, actor_id=user.id, unit_id=unit_id)
+    return user, key
 
 
-def set_password(user: User, new_password: str) -> None:
-    """Set a new password, end every session the user had and every other reset link."""
+def set_password(user: User, new_password: str, keep_session_id: int | None = None) -> None:
+    """Set a new password; every other session of the user and every other reset link ends."""
+    if is_phone_number(new_password, user.phone):
+        raise RuleViolation("password_is_phone", "the password is the account's phone number", field="new_password")
     user.password_hash = hash_password(new_password)
-    user.end_sessions()
+    end_sessions(user.id, keep_session_id)
     _cancel_password_resets(user)
     db.session.flush()
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
+def change_password(principal: Principal, current_password: str, new_password: str) -> None:
+    user = current_account()
     if not verify_password(user.password_hash, current_password):
+        record_about_user(
+            "password_change_failed",
+            user.id,
+            actor_id=user.id,
+            unit_id=event_unit_id(user),
+        )
         raise RuleViolation("password_incorrect", "the current password is wrong", field="current_password")
-    set_password(user, new_password)
+    set_password(user, new_password, keep_session_id=principal.session_id)
+    record_about_user("password_changed", user.id, actor_id=user.id, unit_id=event_unit_id(user))
 
 
 def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_password_reset(user: User, by: User, valid_hours: int) -> tuple[PasswordReset, str]:
+def issue_password_reset(user: User, by: Principal, valid_hours: int) -> tuple[PasswordReset, str]:
     token = secrets.token_urlsafe(32)
     reset = PasswordReset(
         token_hash=_token_digest(token),
         user=user,
         created_by_id=by.id,
-        expires_at=utcnow() + timedelta(hours=valid_hours),
+        expires_at=clock.now() + timedelta(hours=valid_hours),
     )
     db.session.add(reset)
     db.session.flush()
+    record_about_user("password_reset_issued", user.id, actor_id=by.id, unit_id=event_unit_id(user))
     return reset, token
 
 
@@ -233,11 +564,11 @@ def find_usable_reset(token: str) -> PasswordReset:
         raise NotFound("reset_not_found", "no reset link has this token")
     if reset.used_at is not None:
         raise Gone("reset_used", "the reset link was used already")
-    if reset.expires_at <= utcnow():
+    if reset.expires_at <= clock.now():
         raise Gone("reset_expired", "the reset link has expired")
     issuer = reset.created_by
     # The link is only as good as its issuer's right to manage the account, today.
-    if issuer.status != UserStatus.ACTIVE or not issuer.can_manage_user(reset.user):
+    if issuer.status != UserStatus.ACTIVE or not reset.user.can_be_managed_by(principal_of(issuer)):
         raise Gone("reset_revoked", "the reset link is no longer valid")
     return reset
 
@@ -246,7 +577,7 @@ def _cancel_password_resets(user: User) -> None:
     db.session.execute(
         update(PasswordReset)
         .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
-        .values(used_at=utcnow())
+        .values(used_at=clock.now())
         .execution_options(synchronize_session=False)
     )
 
@@ -257,26 +588,47 @@ def consume_password_reset(token: str, new_password: str) -> User:
     claimed = db.session.execute(
         update(PasswordReset)
         .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
-        .values(used_at=utcnow())
+        .values(used_at=clock.now())
         .execution_options(synchronize_session=False)
     ).rowcount
     if not claimed:
         raise Gone("reset_used", "the reset link was used already")
-    set_password(reset.user, new_password)
-    return reset.user
+    user = reset.user
+    set_password(user, new_password)
+    record_about_user("password_reset_used", user.id, actor_id=user.id, unit_id=event_unit_id(user))
+    return user
 
 
-# Approval and deactivation --------------------------------------------------
+# Approval and deactivation ----------------------------------------------------------------
+
+STATUS_EVENTS = {
+    "approve": "account_approved",
+    "reject": "account_rejected",
+    "deactivate": "account_deactivated",
+    "reactivate": "account_reactivated",
+}
 
 
-def change_status(user: User, action: str) -> User:
-    """Approve, reject, deactivate or reactivate; closing an account ends its sessions at once."""
+def change_status(user: User, action: str, by: Principal) -> User:
+    """Approve, reject, deactivate or reactivate; closing an account ends its sessions at once.
+
+    The change is a conditional update, so of two coordinators approving and rejecting
+    the same applicant at once exactly one wins and the other gets 409.
+    """
     allowed_from, target, error = STATUS_TRANSITIONS[action]
-    if user.status not in allowed_from:
+    changed = db.session.execute(
+        update(User)
+        .where(User.id == user.id, User.status.in_(allowed_from))
+        .values(status=target)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not changed:
+        db.session.refresh(user, ["status"])
         raise Conflict(error, f"cannot {action} an account that is {user.status.value}")
     user.status = target
     if not user.is_active:
-        user.end_sessions()
+        end_sessions(user.id)
         _cancel_password_resets(user)
     db.session.flush()
+    record_about_user(STATUS_EVENTS[action], user.id, actor_id=by.id, unit_id=event_unit_id(user))
     return user

@@ -1,17 +1,17 @@
 """Page pagination and whitelisted sorting for every list endpoint."""
 
 from flask_smorest import abort
-from marshmallow import Schema, fields, validate
+from marshmallow import fields
 from sqlalchemy import Select
 
-from app.core.schemas import MAX_ID
+from app.core.schemas import MAX_ID, ApiSchema, OneOf, coded
 from app.extensions import db
 
 
 def sort_field(*keys: str, default: str):
     """A ``sort`` query field accepting ``key`` or ``-key`` for each allowed key."""
     choices = [k for key in keys for k in (key, f"-{key}")]
-    return fields.String(load_default=default, validate=validate.OneOf(choices))
+    return fields.String(load_default=default, validate=OneOf(choices))
 
 
 def apply_sort(stmt: Select, sort: str, columns: dict, tiebreak) -> Select:
@@ -24,7 +24,7 @@ def apply_sort(stmt: Select, sort: str, columns: dict, tiebreak) -> Select:
 def paginate(stmt: Select, pagination_parameters) -> list:
     """Run ``stmt`` for the requested page and record the total for X-Pagination."""
     if pagination_parameters.page > MAX_ID:
-        abort(422, error="validation_failed", errors={"query": {"page": [f"Must be at most {MAX_ID}."]}})
+        abort(422, error="validation_failed", errors={"query": {"page": [coded("too_big", max=MAX_ID)]}})
     page = db.paginate(
         stmt,
         page=pagination_parameters.page,
@@ -36,5 +36,5 @@ def paginate(stmt: Select, pagination_parameters) -> list:
     return page.items
 
 
-class ListQuerySchema(Schema):
+class ListQuerySchema(ApiSchema):
     include_inactive = fields.Boolean(load_default=False)

@@ -6,8 +6,8 @@ followed, where it helps, by the coordinates where the problem is:
 """
 
 import json
+import math
 import re
-import warnings
 
 from shapely import is_valid_reason, to_geojson
 from shapely.errors import ShapelyError
@@ -29,6 +29,8 @@ LOCATION = re.compile(r"\[([-\d.e]+ [-\d.e]+)\]")
 class GeometryProblem(ValueError):
     def __init__(self, code: str, where: str | None = None):
         super().__init__(f"{code}: {where}" if where else code)
+        self.code = code
+        self.where = where
 
 
 def _geos_problem(reason: str) -> GeometryProblem:
@@ -48,16 +50,46 @@ def _check_rings(geometry) -> None:
                     raise GeometryProblem("geometry_out_of_range", f"{lon} {lat}")
 
 
+# A community's patrol area drawn by hand has tens of vertices; an imported survey, hundreds.
+MAX_VERTICES = 5000
+
+
+def _check_structure(geojson: dict) -> None:
+    """Coordinates nested as GeoJSON says, every position two or three finite numbers, few enough.
+
+    shapely accepts some of what GeoJSON does not (objects for arrays, strings for numbers)
+    and crashes on other shapes, so the structure is checked before it is asked.
+    """
+    polygons = geojson["coordinates"] if geojson["type"] == "MultiPolygon" else [geojson["coordinates"]]
+    if not isinstance(polygons, list):
+        raise GeometryProblem("geometry_malformed")
+    vertices = 0
+    for rings in polygons:
+        if not isinstance(rings, list):
+            raise GeometryProblem("geometry_malformed")
+        for ring in rings:
+            if not isinstance(ring, list):
+                raise GeometryProblem("geometry_malformed")
+            vertices += len(ring)
+            if vertices > MAX_VERTICES:
+                raise GeometryProblem("geometry_too_many_points", str(MAX_VERTICES))
+            for position in ring:
+                if not isinstance(position, list) or len(position) not in (2, 3):
+                    raise GeometryProblem("geometry_malformed")
+                for number in position:
+                    if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number):
+                        raise GeometryProblem("geometry_malformed")
+
+
 def normalize_area_geometry(geojson) -> dict:
     """Return the polygon as clean GeoJSON, or raise GeometryProblem saying what is wrong."""
     if not isinstance(geojson, dict) or geojson.get("type") not in ALLOWED_TYPES:
         raise GeometryProblem("geometry_not_polygon")
     if "coordinates" not in geojson:
         raise GeometryProblem("geometry_malformed")
+    _check_structure(geojson)
     try:
-        # NaN coordinates make numpy warn; the range check below reports them properly.
-        with warnings.catch_warnings(action="ignore", category=RuntimeWarning):
-            geometry = shape(geojson)
+        geometry = shape(geojson)
     except ValueError as exc:
         if "at least 4 coordinates" in str(exc):
             raise GeometryProblem("geometry_too_few_points") from exc

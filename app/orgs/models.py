@@ -6,10 +6,12 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, UniqueConstraint, func, select
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from app.core.models import Base, JSONDocument, TimestampMixin, utcnow
+from app.core import clock
+from app.core.access import ADMIN_ROLES, MANAGER_ROLES, STAFF_ROLES, Principal, UnitScoped
+from app.core.models import Base, JSONDocument, TimestampMixin, enum_column
 
 if TYPE_CHECKING:
     from app.accounts.models import User
@@ -29,11 +31,14 @@ PARENT_KIND = {
 }
 
 
-def enum_column(enum_class):
-    return Enum(enum_class, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+class Administered:
+    """Units, teams and areas are created and changed by the admins above them."""
+
+    def can_administer(self, principal: Principal) -> bool:
+        return principal.has_role_over(self.scope_unit, ADMIN_ROLES)
 
 
-class Unit(TimestampMixin, Base):
+class Unit(Administered, TimestampMixin, Base):
     __tablename__ = "units"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,24 +52,38 @@ class Unit(TimestampMixin, Base):
     parent: Mapped[Unit | None] = relationship(remote_side=[id])
 
     @property
-    def unit(self) -> Unit:
-        """A unit is in scope where a unit-owned row would be: scope helpers read ``row.unit``."""
+    def scope_unit(self) -> Unit:
+        """A unit is in its own scope: those who see it are those with a role on it or above."""
         return self
 
 
-class Team(TimestampMixin, Base):
+class Team(Administered, UnitScoped, TimestampMixin, Base):
     __tablename__ = "teams"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
 
-    unit: Mapped[Unit] = relationship(lazy="joined")
     memberships: Mapped[list[TeamMembership]] = relationship(back_populates="team", cascade="all, delete-orphan")
+
+    def can_view_roster(self, principal: Principal) -> bool:
+        """Staff over the team and its leaders see the roster, phone numbers included."""
+        return principal.has_role_over(self.unit, STAFF_ROLES) or principal.leads(self.id)
+
+    def can_manage_members(self, principal: Principal) -> bool:
+        """Coordinators and admins invite, approve and appoint leaders."""
+        return principal.has_role_over(self.unit, MANAGER_ROLES)
+
+
+class MembershipStatus(enum.StrEnum):
+    PENDING = "pending"  # an existing account asked to join through an invite that needs approval
+    ACTIVE = "active"
 
 
 class TeamMembership(Base):
+    """A member of a team. An active membership lives only while one of the user's
+    ``member`` grants covers the team's unit (``orgs.services.end_memberships_outside``)."""
+
     __tablename__ = "team_memberships"
     __table_args__ = (UniqueConstraint("team_id", "user_id"),)
 
@@ -72,19 +91,31 @@ class TeamMembership(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     is_leader: Mapped[bool] = mapped_column(default=False)
-    joined_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+    status: Mapped[MembershipStatus] = mapped_column(
+        enum_column(MembershipStatus), default=MembershipStatus.ACTIVE, index=True
+    )
+    joined_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     team: Mapped[Team] = relationship(back_populates="memberships", lazy="joined")
     user: Mapped[User] = relationship(back_populates="memberships")
 
+    @property
+    def scope_unit(self) -> Unit:
+        return self.team.unit
+
+    def is_visible_to(self, principal: Principal) -> bool:
+        return principal.has_role_over(self.team.unit, STAFF_ROLES)
+
 
 Team.member_count = column_property(
-    select(func.count(TeamMembership.id)).where(TeamMembership.team_id == Team.id).scalar_subquery(),
+    select(func.count(TeamMembership.id))
+    .where(TeamMembership.team_id == Team.id, TeamMembership.status == MembershipStatus.ACTIVE)
+    .scalar_subquery(),
     deferred=True,
 )
 
 
-class Area(TimestampMixin, Base):
+class Area(Administered, UnitScoped, TimestampMixin, Base):
     """A patrol area (网格 / 巡逻区域): a GeoJSON Polygon or MultiPolygon in WGS 84."""
 
     __tablename__ = "areas"
@@ -92,8 +123,5 @@ class Area(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     geometry: Mapped[dict] = mapped_column(JSONDocument)
     is_active: Mapped[bool] = mapped_column(default=True)
-
-    unit: Mapped[Unit] = relationship(lazy="joined")

@@ -3,15 +3,15 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload, undefer
 
-from app.accounts.models import MANAGER_ROLES, STAFF_ROLES, Role
-from app.core.access import get_in_scope_or_404, in_subtrees, require
+from app.accounts.models import User
+from app.accounts.services import hides_staff_from
+from app.core.access import get_in_scope_or_404, require, scoped_select
 from app.core.api import Blueprint
 from app.core.pagination import apply_sort, paginate
-from app.core.services import update_row
 from app.errors import NotFound
 from app.extensions import db
 from app.orgs import services
-from app.orgs.models import Area, Team, TeamMembership, Unit
+from app.orgs.models import Area, MembershipStatus, Team, TeamMembership, Unit
 from app.orgs.schemas import (
     AreaCreateSchema,
     AreaQuerySchema,
@@ -31,13 +31,12 @@ from app.orgs.schemas import (
 
 blp = Blueprint("orgs", __name__, url_prefix="/api/v1", description="Units, teams and patrol areas.")
 
-ADMIN = (Role.ADMIN,)
 ACTIVATION = "<any(activate,deactivate):action>"
 
 
-def _scoped(stmt, model, query):
-    """Keep rows of ``model`` (joined to its Unit) in my scope, active ones unless asked."""
-    stmt = stmt.where(in_subtrees(Unit.path, current_user.unit_paths()))
+def _scoped(model, query):
+    """Rows of ``model`` in my scope, active ones unless asked."""
+    stmt = scoped_select(model, current_user)
     if not query["include_inactive"]:
         stmt = stmt.where(model.is_active.is_(True))
     return stmt
@@ -46,7 +45,7 @@ def _scoped(stmt, model, query):
 def _for_admin(model, row_id: int):
     """A unit, team or area I administer: 404 outside my scope, 403 without the admin role."""
     row = get_in_scope_or_404(model, row_id, current_user)
-    require(current_user.has_role_over(row.unit, ADMIN))
+    require(row.can_administer(current_user))
     return row
 
 
@@ -57,7 +56,7 @@ class Units(MethodView):
     @blp.paginate()
     def get(self, query, pagination_parameters):
         """List the units in my scope."""
-        stmt = _scoped(select(Unit), Unit, query)
+        stmt = _scoped(Unit, query)
         if "kind" in query:
             stmt = stmt.where(Unit.kind == query["kind"])
         if "parent_id" in query:
@@ -73,7 +72,7 @@ class Units(MethodView):
         Districts, the roots, are made with `flask create-admin`.
         """
         parent = _for_admin(Unit, data["parent_id"])
-        unit = services.create_unit(data["name"], data["kind"], parent)
+        unit = services.create_unit(data["name"], data["kind"], parent, by=current_user)
         db.session.commit()
         return unit
 
@@ -89,7 +88,7 @@ class UnitById(MethodView):
     @blp.response(200, UnitSchema)
     def patch(self, data, unit_id):
         """Rename a unit."""
-        unit = update_row(_for_admin(Unit, unit_id), **data)
+        unit = services.change_org_row(_for_admin(Unit, unit_id), current_user, **data)
         db.session.commit()
         return unit
 
@@ -99,13 +98,9 @@ class UnitActivation(MethodView):
     @blp.response(200, UnitSchema)
     def post(self, unit_id, action):
         """Deactivate or reactivate a unit."""
-        unit = update_row(_for_admin(Unit, unit_id), is_active=action == "activate")
+        unit = services.change_org_row(_for_admin(Unit, unit_id), current_user, is_active=action == "activate")
         db.session.commit()
         return unit
-
-
-def _team_query():
-    return select(Team).options(undefer(Team.member_count))
 
 
 @blp.route("/teams")
@@ -115,7 +110,7 @@ class Teams(MethodView):
     @blp.paginate()
     def get(self, query, pagination_parameters):
         """List the teams in my scope."""
-        stmt = _scoped(_team_query().join(Team.unit), Team, query)
+        stmt = _scoped(Team, query).options(undefer(Team.member_count))
         if "unit_id" in query:
             stmt = stmt.where(Team.unit_id == query["unit_id"])
         columns = {"name": Team.name, "created_at": Team.created_at}
@@ -125,7 +120,7 @@ class Teams(MethodView):
     @blp.response(201, TeamSchema)
     def post(self, data):
         """Create a team in a unit I administer."""
-        team = services.create_team(data["name"], _for_admin(Unit, data["unit_id"]))
+        team = services.create_team(data["name"], _for_admin(Unit, data["unit_id"]), by=current_user)
         db.session.commit()
         return team
 
@@ -141,7 +136,7 @@ class TeamById(MethodView):
     @blp.response(200, TeamSchema)
     def patch(self, data, team_id):
         """Rename a team."""
-        team = update_row(_for_admin(Team, team_id), **data)
+        team = services.change_org_row(_for_admin(Team, team_id), current_user, **data)
         db.session.commit()
         return team
 
@@ -151,7 +146,7 @@ class TeamActivation(MethodView):
     @blp.response(200, TeamSchema)
     def post(self, team_id, action):
         """Deactivate or reactivate a team."""
-        team = update_row(_for_admin(Team, team_id), is_active=action == "activate")
+        team = services.change_org_row(_for_admin(Team, team_id), current_user, is_active=action == "activate")
         db.session.commit()
         return team
 
@@ -161,12 +156,17 @@ class TeamMembers(MethodView):
     @blp.response(200, TeamMemberSchema(many=True))
     @blp.paginate()
     def get(self, team_id, pagination_parameters):
-        """The team roster, leaders first, with phone numbers: for staff over the team and its leaders."""
+        """The team roster, leaders first, with phone numbers: for staff over the team and its leaders.
+
+        An account that is also staff elsewhere is listed only to those who may see that role.
+        """
         team = get_in_scope_or_404(Team, team_id, current_user)
-        require(current_user.has_role_over(team.unit, STAFF_ROLES) or current_user.is_leader_of(team))
+        require(team.can_view_roster(current_user))
         stmt = (
             select(TeamMembership)
-            .where(TeamMembership.team_id == team.id)
+            .join(User, TeamMembership.user_id == User.id)
+            .where(TeamMembership.team_id == team.id, TeamMembership.status == MembershipStatus.ACTIVE)
+            .where(hides_staff_from(current_user))
             .options(selectinload(TeamMembership.user))
             .order_by(TeamMembership.is_leader.desc(), TeamMembership.joined_at, TeamMembership.id)
         )
@@ -180,11 +180,11 @@ class TeamMemberById(MethodView):
     def patch(self, data, team_id, user_id):
         """Make a member a team leader, or not."""
         team = get_in_scope_or_404(Team, team_id, current_user)
-        require(current_user.has_role_over(team.unit, MANAGER_ROLES))
+        require(team.can_manage_members(current_user))
         membership = services.team_membership_or_none(team, user_id)
-        if membership is None:
+        if membership is None or membership.status != MembershipStatus.ACTIVE:
             raise NotFound("not_found", "no such member in this team")
-        update_row(membership, **data)
+        services.set_leader(membership, current_user, data["is_leader"])
         db.session.commit()
         return membership
 
@@ -196,7 +196,7 @@ class Areas(MethodView):
     @blp.paginate()
     def get(self, query, pagination_parameters):
         """List the patrol areas in my scope."""
-        stmt = _scoped(select(Area).join(Area.unit), Area, query)
+        stmt = _scoped(Area, query)
         if "unit_id" in query:
             stmt = stmt.where(Area.unit_id == query["unit_id"])
         columns = {"name": Area.name, "created_at": Area.created_at}
@@ -206,7 +206,7 @@ class Areas(MethodView):
     @blp.response(201, AreaSchema)
     def post(self, data):
         """Create a patrol area from a GeoJSON polygon."""
-        area = services.create_area(data["name"], _for_admin(Unit, data["unit_id"]), data["geometry"])
+        area = services.create_area(data["name"], _for_admin(Unit, data["unit_id"]), data["geometry"], by=current_user)
         db.session.commit()
         return area
 
@@ -222,7 +222,7 @@ class AreaById(MethodView):
     @blp.response(200, AreaSchema)
     def patch(self, data, area_id):
         """Rename an area or redraw its polygon."""
-        area = update_row(_for_admin(Area, area_id), **data)
+        area = services.change_org_row(_for_admin(Area, area_id), current_user, **data)
         db.session.commit()
         return area
 
@@ -232,6 +232,6 @@ class AreaActivation(MethodView):
     @blp.response(200, AreaSchema)
     def post(self, area_id, action):
         """Deactivate or reactivate an area."""
-        area = update_row(_for_admin(Area, area_id), is_active=action == "activate")
+        area = services.change_org_row(_for_admin(Area, area_id), current_user, is_active=action == "activate")
         db.session.commit()
         return area

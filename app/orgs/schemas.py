@@ -1,11 +1,11 @@
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import ValidationError, fields
 
 from app.core.pagination import ListQuerySchema, sort_field
-from app.core.schemas import Id, TrimmedString
+from app.core.schemas import ApiSchema, Id, Length, Name, coded
 from app.orgs.geometry import GeometryProblem, normalize_area_geometry
 from app.orgs.models import UnitKind
 
-NAME = validate.Length(min=1, max=80)
+NAME = Length(min=1, max=80)
 
 
 class GeometryField(fields.Raw):
@@ -15,10 +15,11 @@ class GeometryField(fields.Raw):
         try:
             return normalize_area_geometry(value)
         except GeometryProblem as exc:
-            raise ValidationError(str(exc)) from exc
+            params = {"at": exc.where} if exc.where else {}
+            raise ValidationError(coded(exc.code, **params)) from exc
 
 
-class UnitRefSchema(Schema):
+class UnitRefSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
     name = fields.String(dump_only=True)
     kind = fields.Enum(UnitKind, by_value=True, dump_only=True)
@@ -30,14 +31,14 @@ class UnitSchema(UnitRefSchema):
     created_at = fields.DateTime(dump_only=True)
 
 
-class UnitCreateSchema(Schema):
-    name = TrimmedString(required=True, validate=NAME)
+class UnitCreateSchema(ApiSchema):
+    name = Name(required=True, validate=NAME)
     kind = fields.Enum(UnitKind, by_value=True, required=True)
     parent_id = Id(required=True)
 
 
-class UnitUpdateSchema(Schema):
-    name = TrimmedString(required=True, validate=NAME)
+class UnitUpdateSchema(ApiSchema):
+    name = Name(required=True, validate=NAME)
 
 
 class UnitQuerySchema(ListQuerySchema):
@@ -46,7 +47,7 @@ class UnitQuerySchema(ListQuerySchema):
     sort = sort_field("name", "created_at", default="name")
 
 
-class TeamSchema(Schema):
+class TeamSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
     name = fields.String(dump_only=True)
     unit = fields.Nested(UnitRefSchema, dump_only=True)
@@ -55,13 +56,13 @@ class TeamSchema(Schema):
     created_at = fields.DateTime(dump_only=True)
 
 
-class TeamCreateSchema(Schema):
-    name = TrimmedString(required=True, validate=NAME)
+class TeamCreateSchema(ApiSchema):
+    name = Name(required=True, validate=NAME)
     unit_id = Id(required=True)
 
 
-class TeamUpdateSchema(Schema):
-    name = TrimmedString(required=True, validate=NAME)
+class TeamUpdateSchema(ApiSchema):
+    name = Name(required=True, validate=NAME)
 
 
 class TeamQuerySchema(ListQuerySchema):
@@ -69,24 +70,24 @@ class TeamQuerySchema(ListQuerySchema):
     sort = sort_field("name", "created_at", default="name")
 
 
-class RosterUserSchema(Schema):
+class RosterUserSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
     display_name = fields.String(dump_only=True)
     phone = fields.String(dump_only=True)
     status = fields.String(dump_only=True)
 
 
-class TeamMemberSchema(Schema):
+class TeamMemberSchema(ApiSchema):
     user = fields.Nested(RosterUserSchema, dump_only=True)
     is_leader = fields.Boolean(dump_only=True)
     joined_at = fields.DateTime(dump_only=True)
 
 
-class TeamMemberUpdateSchema(Schema):
+class TeamMemberUpdateSchema(ApiSchema):
     is_leader = fields.Boolean(required=True)
 
 
-class AreaSchema(Schema):
+class AreaSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
     name = fields.String(dump_only=True)
     unit = fields.Nested(UnitRefSchema, dump_only=True)
@@ -95,14 +96,14 @@ class AreaSchema(Schema):
     created_at = fields.DateTime(dump_only=True)
 
 
-class AreaCreateSchema(Schema):
-    name = TrimmedString(required=True, validate=NAME)
+class AreaCreateSchema(ApiSchema):
+    name = Name(required=True, validate=NAME)
     unit_id = Id(required=True)
     geometry = GeometryField(required=True)
 
 
-class AreaUpdateSchema(Schema):
-    name = TrimmedString(validate=NAME)
+class AreaUpdateSchema(ApiSchema):
+    name = Name(validate=NAME)
     geometry = GeometryField()
 
 

@@ -41,25 +41,43 @@ def _flask(env: dict, *args: str) -> None:
     )
 
 
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> str:
+    """The app as `make run` serves it: gunicorn (one process, threads) and a real job consumer."""
     if not (DIST / "index.html").is_file():
         pytest.fail(f"{DIST} has no build: run `cd frontend && npm ci && npm run build` first", pytrace=False)
     tmp = tmp_path_factory.mktemp("live")
     env = {
-        **os.environ,
+        **{key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "DATABASE_URL")},
         "FLASK_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'db.sqlite'}",
+        "FLASK_JOBS_SQLITE_PATH": f'"{tmp / "jobs.sqlite"}"',
         "FLASK_SECRET_KEY": "test",
     }
     _flask(env, "db", "upgrade")
     _flask(env, "seed-demo", "--password", PASSWORD)
     port = _free_port()
-    with open(tmp / "gunicorn.log", "wb") as log:
+    with open(tmp / "gunicorn.log", "wb") as log, open(tmp / "consumer.log", "wb") as consumer_log:
         server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-b", f"127.0.0.1:{port}", "--workers", "2", "wsgi:app"],
+            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "-b", f"127.0.0.1:{port}", "wsgi:app"],
             cwd=ROOT,
             env=env,
             stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        consumer = subprocess.Popen(
+            [str(BIN / "huey_consumer"), "app.worker.huey", "--worker-type", "thread", "--workers", "2"],
+            cwd=ROOT,
+            env=env,
+            stdout=consumer_log,
             stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
@@ -77,12 +95,8 @@ def live_server(tmp_path_factory) -> str:
             time.sleep(0.2)
         yield base
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        _stop(server)
+        _stop(consumer)
 
 
 @pytest.fixture(scope="session")

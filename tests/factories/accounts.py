@@ -4,8 +4,9 @@ from datetime import timedelta
 import pytest
 
 from app.accounts import services
-from app.accounts.models import Role, UserStatus
-from app.core.models import utcnow
+from app.accounts.models import UserStatus
+from app.core import clock
+from app.core.access import Role
 from app.extensions import db
 from app.orgs.services import add_member
 
@@ -38,11 +39,12 @@ def create_invite(in_app, create_user):
     def make(team, by=None, hours=72, max_uses=20, auto_approve=False, expired=False, revoked=False):
         by = by or create_user(roles=[(Role.COORDINATOR, team.unit)])
         with in_app():
-            invite = services.create_invite(db.session.merge(team), db.session.merge(by), hours, max_uses, auto_approve)
+            creator = services.principal_of(db.session.merge(by))
+            invite = services.create_invite(db.session.merge(team), creator, hours, max_uses, auto_approve)
             if expired:
-                invite.expires_at = utcnow() - timedelta(minutes=1)
+                invite.expires_at = clock.now() - timedelta(minutes=1)
             if revoked:
-                services.revoke_invite(invite)
+                services.revoke_invite(invite, creator)
             db.session.commit()
             return invite
 

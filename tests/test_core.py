@@ -1,0 +1,190 @@
+"""Shared machinery: side effects after commit, jobs, health, and life without a database."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app import create_app
+from app.core import clock
+from app.core.jobs import enqueue, huey, job, record_heartbeat
+from app.core.transactions import after_commit
+from app.extensions import db
+from app.orgs.models import Team, UnitKind
+from tests.support import assert_error
+
+seen_by_job: list[tuple[int, int]] = []
+
+
+@job()
+def count_teams_named(name: str) -> None:
+    """A job that reads what its request committed, in a session of its own."""
+    seen_by_job.append((id(db.session()), db.session.scalar(select(func.count()).where(Team.name == name))))
+
+
+@pytest.fixture(autouse=True)
+def _forget_what_jobs_saw():
+    seen_by_job.clear()
+
+
+def test_after_commit_runs_once_the_transaction_commits(in_app, org):
+    ran = []
+    with in_app():
+        after_commit(lambda: ran.append("sent"))
+        assert ran == []
+        db.session.commit()
+        assert ran == ["sent"]
+        db.session.commit()
+        assert ran == ["sent"]
+
+
+def test_after_commit_never_runs_for_a_rolled_back_transaction(in_app):
+    ran = []
+    with in_app():
+        after_commit(lambda: ran.append("sent"))
+        db.session.rollback()
+        db.session.commit()
+    assert ran == []
+
+
+def test_a_failing_callback_does_not_undo_the_commit_or_stop_the_others(in_app, create_unit, caplog):
+    ran = []
+    unit = create_unit(UnitKind.DISTRICT)
+    with in_app():
+        db.session.add(Team(name="回调队", unit_id=unit.id))
+        after_commit(lambda: 1 / 0)
+        after_commit(lambda: ran.append("second"))
+        db.session.commit()
+    with in_app():
+        assert db.session.scalar(select(func.count()).where(Team.name == "回调队")) == 1
+    assert ran == ["second"] and "after-commit callback" in caplog.text
+
+
+def test_an_enqueued_job_runs_after_the_commit_in_its_own_session(in_app, create_unit):
+    unit = create_unit(UnitKind.DISTRICT)
+    with in_app():
+        db.session.add(Team(name="新队伍", unit_id=unit.id))
+        enqueue(count_teams_named, "新队伍")
+        request_session = id(db.session())
+        assert seen_by_job == []
+        db.session.commit()
+    [(job_session, count)] = seen_by_job
+    assert count == 1 and job_session != request_session
+
+
+def test_a_job_enqueued_in_a_failed_request_never_runs(in_app):
+    with in_app():
+        enqueue(count_teams_named, "不存在")
+        db.session.rollback()
+    assert seen_by_job == []
+
+
+# Health --------------------------------------------------------------------------------
+
+
+def test_health_is_200_with_a_recent_heartbeat(client, in_app):
+    with in_app():
+        record_heartbeat()
+    body = client.get("/api/v1/health").get_json()
+    assert body["status"] == "ok"
+    assert body["database"] == {"ok": True}
+    assert body["queue"]["pending"] == 0
+    assert body["consumer"]["ok"] is True
+
+
+def test_health_is_503_when_no_consumer_beats(client, in_app, time_machine):
+    time_machine.move_to(clock.now(), tick=False)
+    with in_app():
+        record_heartbeat()
+    time_machine.shift(timedelta(minutes=4))
+    body = assert_error(client.get("/api/v1/health"), 503, "unhealthy")
+    assert body["consumer"]["ok"] is False and body["database"]["ok"] is True
+
+
+def test_health_shows_no_personal_data(client, staff):
+    text = client.get("/api/v1/health").get_data(as_text=True)
+    assert staff.member_a1.phone not in text and "张建国" not in text
+
+
+def test_the_heartbeat_job_can_be_run_by_name(runner, client):
+    result = runner.invoke(args=["jobs", "run", "heartbeat"])
+    assert result.exit_code == 0, result.output
+    assert client.get("/api/v1/health").get_json()["consumer"]["ok"] is True
+
+
+def test_running_an_unknown_job_names_the_known_ones(runner):
+    result = runner.invoke(args=["jobs", "run", "nope"])
+    assert result.exit_code != 0 and "heartbeat" in result.output
+
+
+def test_the_queue_counts_pending_jobs_when_not_immediate(app, client, monkeypatch):
+    monkeypatch.setattr(huey, "_immediate", False)
+    try:
+        with app.app_context():
+            count_teams_named("x")
+            count_teams_named("y")
+        assert client.get("/api/v1/health").get_json()["queue"]["pending"] == 2
+    finally:
+        huey.flush()
+
+
+# Without a database ----------------------------------------------------------------------------
+
+UNREACHABLE = {
+    "postgresql": "postgresql://postgres@127.0.0.1:1/nowhere",
+    "sqlite": "sqlite:////nonexistent-directory/pingan.sqlite",
+}
+
+
+def app_on(app, database_url: str):
+    """Another app like the test app, on another database."""
+    return create_app({**app.config, "SQLALCHEMY_ENGINE_OPTIONS": {}, "SQLALCHEMY_DATABASE_URI": database_url})
+
+
+@pytest.fixture
+def dispose_engines():
+    apps = []
+    yield apps.append
+    for other in apps:
+        with other.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(params=sorted(UNREACHABLE))
+def app_without_database(request, app, dispose_engines):
+    other = app_on(app, UNREACHABLE[request.param])
+    dispose_engines(other)
+    return other
+
+
+def test_the_app_starts_and_pings_without_its_database(app_without_database):
+    assert app_without_database.test_client().get("/api/v1/ping").status_code == 200
+
+
+@pytest.mark.parametrize(("method", "path"), [("get", "/api/v1/invites/by-token/abc"), ("post", "/api/v1/auth/login")])
+def test_requests_that_need_the_database_answer_503(app_without_database, method, path):
+    client = app_without_database.test_client()
+    client.send_csrf = False
+    app_without_database.config["WTF_CSRF_ENABLED"] = False
+    response = getattr(client, method)(path, json={"phone": "13800000000", "password": "whatever-long"})
+    body = assert_error(response, 503, "database_unavailable")
+    assert response.headers["Retry-After"] == "5" and "nonexistent" not in body["message"]
+
+
+def test_health_reports_the_database_down(app_without_database):
+    body = assert_error(app_without_database.test_client().get("/api/v1/health"), 503, "unhealthy")
+    assert body["database"] == {"ok": False}
+
+
+def test_the_app_recovers_when_the_database_comes_back(app, tmp_path, dispose_engines):
+    location = tmp_path / "later"
+    recovering = app_on(app, f"sqlite:///{location / 'db.sqlite'}")
+    dispose_engines(recovering)
+    client = recovering.test_client()
+    assert_error(client.get("/api/v1/invites/by-token/abc"), 503, "database_unavailable")
+    location.mkdir()
+    with recovering.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+    assert_error(client.get("/api/v1/invites/by-token/abc"), 404, "invite_not_found")

@@ -1,0 +1,112 @@
+"""Signed-in devices: server-side sessions that sign-out, a password change or deactivation end."""
+
+from datetime import timedelta
+
+from app.core import clock
+from tests.factories.accounts import PASSWORD
+from tests.support import assert_error
+
+ANDROID_WECHAT = (
+    "Mozilla/5.0 (Linux; Android 12; V2118A) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/86.0.4240.99 Mobile Safari/537.36 MicroMessenger/8.0.40"
+)
+IPHONE_SAFARI = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.0 Mobile/15E148 Safari/604.1"
+)
+
+
+def sign_in(client, user, password=PASSWORD):
+    return client.post("/api/v1/auth/login", json={"phone": user.phone, "password": password})
+
+
+def copy_cookies(source, target) -> None:
+    """What someone who lifted the session cookie off a shared phone would hold."""
+    for cookie in source._cookies.values():
+        target.set_cookie(cookie.key, cookie.value, domain=cookie.domain, path=cookie.path)
+
+
+def test_sign_out_ends_a_copied_session_cookie(app, create_user):
+    user = create_user()
+    phone = app.test_client()
+    sign_in(phone, user)
+    thief = app.test_client()
+    copy_cookies(phone, thief)
+    assert thief.get("/api/v1/me").status_code == 200
+    assert phone.post("/api/v1/auth/logout").status_code == 204
+    assert_error(thief.get("/api/v1/me"), 401, "unauthorized")
+
+
+def test_sign_out_without_a_session_is_harmless(client):
+    assert client.post("/api/v1/auth/logout").status_code == 204
+
+
+def test_devices_lists_each_sign_in_with_the_current_one_marked(client_as, create_user):
+    user = create_user()
+    client_as(user, IPHONE_SAFARI)
+    phone = client_as(user, ANDROID_WECHAT)
+    devices = phone.get("/api/v1/me/sessions").get_json()
+    assert [(d["browser"], d["system"], d["is_current"]) for d in devices] == [
+        ("WeChat", "Android", True),
+        ("Safari", "iPhone", False),
+    ]
+
+
+def test_ending_another_device_signs_it_out(client_as, create_user):
+    user = create_user()
+    tablet = client_as(user, IPHONE_SAFARI)
+    phone = client_as(user, ANDROID_WECHAT)
+    other = next(d for d in phone.get("/api/v1/me/sessions").get_json() if not d["is_current"])
+    assert phone.delete(f"/api/v1/me/sessions/{other['id']}").status_code == 204
+    assert_error(tablet.get("/api/v1/me"), 401, "unauthorized")
+    assert phone.get("/api/v1/me").status_code == 200
+
+
+def test_end_others_keeps_only_this_device(client_as, create_user):
+    user = create_user()
+    others = [client_as(user) for _ in range(3)]
+    phone = client_as(user)
+    assert phone.post("/api/v1/me/sessions/end-others").status_code == 204
+    assert [d["is_current"] for d in phone.get("/api/v1/me/sessions").get_json()] == [True]
+    for other in others:
+        assert_error(other.get("/api/v1/me"), 401, "unauthorized")
+
+
+def test_another_persons_session_cannot_be_ended(client_as, create_user):
+    victim = client_as(create_user())
+    victim_session = victim.get("/api/v1/me/sessions").get_json()[0]["id"]
+    attacker = client_as(create_user())
+    assert_error(attacker.delete(f"/api/v1/me/sessions/{victim_session}"), 404, "not_found")
+    assert victim.get("/api/v1/me").status_code == 200
+
+
+def test_a_session_unused_for_its_lifetime_expires(app, client_as, create_user, time_machine):
+    time_machine.move_to(clock.now(), tick=False)
+    phone = client_as(create_user())
+    time_machine.shift(app.config["PERMANENT_SESSION_LIFETIME"] + timedelta(minutes=1))
+    assert_error(phone.get("/api/v1/me"), 401, "unauthorized")
+
+
+def test_a_session_in_use_stays_alive(app, client_as, create_user, time_machine):
+    time_machine.move_to(clock.now(), tick=False)
+    phone = client_as(create_user())
+    for _ in range(3):
+        time_machine.shift(app.config["PERMANENT_SESSION_LIFETIME"] - timedelta(days=1))
+        assert phone.get("/api/v1/me").status_code == 200
+
+
+def test_last_seen_is_recorded_at_most_every_few_minutes(app, client_as, create_user, time_machine):
+    time_machine.move_to(clock.now(), tick=False)
+    phone = client_as(create_user())
+    first = phone.get("/api/v1/me/sessions").get_json()[0]["last_seen_at"]
+    time_machine.shift(timedelta(seconds=app.config["SESSION_TOUCH_SECONDS"] - 1))
+    assert phone.get("/api/v1/me/sessions").get_json()[0]["last_seen_at"] == first
+    time_machine.shift(timedelta(seconds=2))
+    phone.get("/api/v1/me")
+    assert phone.get("/api/v1/me/sessions").get_json()[0]["last_seen_at"] > first
+
+
+def test_a_deactivated_account_can_end_no_session_of_anyone(client_as, staff):
+    member = client_as(staff.member_a1)
+    client_as(staff.coordinator_a1).post(f"/api/v1/users/{staff.member_a1.id}/deactivate")
+    assert_error(member.post("/api/v1/me/sessions/end-others"), 401, "unauthorized")
