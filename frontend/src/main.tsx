@@ -7,6 +7,7 @@ import { locale } from './i18n';
 import { common, t } from './i18n/common';
 import { errorTexts } from './i18n/errors';
 import { captureInstallPrompt } from './features/home/install';
+import { loadClientConfig } from './features/session/config';
 import { bootstrap } from './features/session/state';
 
 captureInstallPrompt();
@@ -20,6 +21,7 @@ locale.subscribe((current) => {
 // The active language's common texts and error texts come first (one small chunk each);
 // the session is asked for in parallel.
 void bootstrap();
+void loadClientConfig();
 Promise.all([common.load(), errorTexts.load()])
   .catch(() => undefined)
   .then(() => {

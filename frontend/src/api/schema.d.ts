@@ -183,6 +183,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log: officers and admins read their subtree, everyone their own events. */
+        get: {
+            parameters: {
+                query?: {
+                    action?: string;
+                    actor_id?: number;
+                    page?: number;
+                    page_size?: number;
+                    since?: string;
+                    sort?: "at" | "-at";
+                    subject_id?: number;
+                    subject_type?: string;
+                    until?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AuditEvent"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/csrf": {
         parameters: {
             query?: never;
@@ -274,7 +323,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign out of this browser. */
+        /** Sign out of this browser: its session ends on the server too, copies of the cookie included. */
         post: {
             parameters: {
                 query?: never;
@@ -336,6 +385,92 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/client-config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server settings the PWA follows: the password minimum, the map's tiles. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClientConfig"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Can the app do its work? Database, Redis (when configured), job queue and consumer.
+         * @description No personal data. 200 when all is well; 503 in the error shape, with the same checks.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Health"];
+                    };
+                };
+                /** @description a backing service is down (also in the error shape) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Health"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -475,7 +610,7 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** What an invite link offers, for the registration page. */
+        /** What an invite link offers, for the registration page: the team, and who invited. */
         get: {
             parameters: {
                 query?: never;
@@ -507,6 +642,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invites/by-token/{token}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Join the invite's team with my account (at once, or after a coordinator approves). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InviteAccepted"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -514,7 +690,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who I am: roles, units and teams. */
+        /** Who I am: roles, units, teams, and what the app may offer me (capabilities). */
         get: {
             parameters: {
                 query?: never;
@@ -579,7 +755,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change my password; every other session of mine ends. */
+        /**
+         * Change my password; every other session of mine ends.
+         * @description The current password is checked under the sign-in throttle (429 with Retry-After).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -601,6 +780,239 @@ export interface paths {
                     content?: never;
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My signed-in devices, the most recently used first. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Device"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/sessions/{session_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Sign one of my devices out. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    session_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/sessions/end-others": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign every other device of mine out. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/membership-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Existing accounts asking to join teams I coordinate, oldest first. */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MembershipRequest"][];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/membership-requests/{request_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Let the account join the team (it gains the member role there). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    request_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MembershipRequest"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/membership-requests/{request_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn the request down; the account is not told who decided. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    request_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -943,7 +1355,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** The team roster, leaders first, with phone numbers: for staff over the team and its leaders. */
+        /**
+         * The team roster, leaders first, with phone numbers: for staff over the team and its leaders.
+         * @description An account that is also staff elsewhere is listed only to those who may see that role.
+         */
         get: {
             parameters: {
                 query?: {
@@ -1477,6 +1892,10 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Actor: {
+            readonly display_name: string;
+            readonly id: number;
+        };
         Area: {
             /** Format: date-time */
             readonly created_at: string;
@@ -1495,20 +1914,78 @@ export interface components {
             geometry?: unknown;
             name?: string;
         };
+        AuditEvent: {
+            readonly action: string;
+            readonly actor: components["schemas"]["Actor"] | (Record<string, never> | null);
+            /** Format: date-time */
+            readonly at: string;
+            readonly data: {
+                [key: string]: unknown;
+            };
+            readonly id: number;
+            readonly ip: string | null;
+            readonly subject_id: number | null;
+            readonly subject_type: string | null;
+            readonly unit: components["schemas"]["UnitRef"] | (Record<string, never> | null);
+        };
+        Check: {
+            readonly ok: boolean;
+        };
+        ClientConfig: {
+            readonly map: components["schemas"]["MapConfig"];
+            readonly password_min_length: number;
+        };
+        Consumer: {
+            /** Format: date-time */
+            readonly last_heartbeat_at: string | null;
+            readonly ok: boolean;
+        };
         CsrfToken: {
             readonly csrf_token: string;
         };
+        Device: {
+            /** @description e.g. WeChat, Chrome */
+            readonly browser: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly id: number;
+            readonly is_current: boolean;
+            /** Format: date-time */
+            readonly last_seen_at: string;
+            /** @description e.g. Android, iPhone */
+            readonly system: string | null;
+        };
         Error: {
-            /** @description Error code */
+            /** @description the HTTP status */
             code?: number;
-            /** @description Errors */
+            /** @description stable identifier the PWA translates, e.g. phone_taken */
+            error?: string;
+            /** @description field errors by location and field name */
             errors?: {
+                [key: string]: {
+                    [key: string]: components["schemas"]["FieldError"][];
+                };
+            };
+            /** @description English, for developers and logs */
+            message?: string;
+            /** @description the HTTP status phrase */
+            status?: string;
+        };
+        FieldError: {
+            /** @description what is wrong, e.g. too_short */
+            code?: string;
+            /** @description details for the message, e.g. {min: 11} */
+            params?: {
                 [key: string]: unknown;
             };
-            /** @description Error message */
-            message?: string;
-            /** @description Error name */
-            status?: string;
+        };
+        Health: {
+            readonly consumer: components["schemas"]["Consumer"];
+            readonly database: components["schemas"]["Check"];
+            readonly queue: components["schemas"]["Queue"];
+            readonly redis: components["schemas"]["Check"] | (Record<string, never> | null);
+            /** @description ok */
+            readonly status: string;
         };
         Invite: {
             readonly auto_approve: boolean;
@@ -1517,6 +1994,7 @@ export interface components {
             /** Format: date-time */
             readonly expires_at: string;
             readonly id: number;
+            readonly invited_by: string;
             readonly is_usable: boolean;
             readonly max_uses: number;
             readonly qr_svg_url: unknown;
@@ -1527,6 +2005,12 @@ export interface components {
             readonly unit: components["schemas"]["UnitRef"];
             readonly url: unknown;
             readonly use_count: number;
+        };
+        InviteAccepted: {
+            /** @description active, or pending a coordinator's approval */
+            readonly status: string;
+            readonly team: components["schemas"]["InviteTeam"];
+            readonly unit: components["schemas"]["UnitRef"];
         };
         InviteCreate: {
             /** @default false */
@@ -1540,6 +2024,7 @@ export interface components {
             readonly auto_approve: boolean;
             /** Format: date-time */
             readonly expires_at: string;
+            readonly invited_by: string;
             readonly team: components["schemas"]["InviteTeam"];
             readonly unit: components["schemas"]["UnitRef"];
         };
@@ -1551,7 +2036,19 @@ export interface components {
             password: string;
             phone: string;
         };
+        MapConfig: {
+            readonly attribution: string | null;
+            /** @description wgs84, or gcj02 for tiles drawn in GCJ-02 */
+            readonly crs: string;
+            readonly max_zoom: number;
+            /** @description XYZ template; null: plain background */
+            readonly tile_url: string | null;
+        };
         Me: {
+            /** @description what the app may offer this person; see core/access.py */
+            readonly capabilities: {
+                [key: string]: boolean;
+            };
             /** Format: date-time */
             readonly created_at: string;
             readonly display_name: string;
@@ -1562,6 +2059,19 @@ export interface components {
             /** @enum {unknown} */
             readonly status: "pending" | "active" | "rejected" | "deactivated";
             readonly teams: components["schemas"]["MyTeam"][];
+        };
+        MembershipRequest: {
+            readonly id: number;
+            /** Format: date-time */
+            readonly requested_at: string;
+            readonly team: components["schemas"]["InviteTeam"];
+            readonly unit: components["schemas"]["UnitRef"];
+            readonly user: components["schemas"]["MembershipRequestUser"];
+        };
+        MembershipRequestUser: {
+            readonly display_name: string;
+            readonly id: number;
+            readonly phone: string;
         };
         MeUpdate: {
             display_name?: string;
@@ -1606,6 +2116,10 @@ export interface components {
             readonly display_name: string;
             /** Format: date-time */
             readonly expires_at: string;
+        };
+        Queue: {
+            readonly ok: boolean;
+            readonly pending: number | null;
         };
         Register: {
             display_name: string;

@@ -3,23 +3,27 @@ import { ErrorBoundary, LocationProvider, Route, Router, useLocation } from 'pre
 import { offline } from '../api/connectivity';
 import { locale } from '../i18n';
 import { t } from '../i18n/common';
-import { Icon } from '../ui/icons';
 import { changeLocale, me } from '../features/session/state';
 import { RenderErrorBoundary } from './Crash';
 import { reloadIfUpdated } from './navigation';
 import * as screens from './routes';
-import { leadsTeam, signedIn } from './routes';
+import { signedIn } from './routes';
 import { NotFound } from './screens';
 
 const Home = signedIn(screens.Home);
 const Settings = signedIn(screens.Settings);
 const Invites = signedIn(screens.Invites, (can) => can.manage_invites);
 const Approvals = signedIn(screens.Approvals, (can) => can.approve_members);
-const TeamList = signedIn(screens.TeamList, (can) => can.see_rosters || !!me.value?.teams.some((team) => team.is_leader));
-const Roster = signedIn(screens.Roster, (can, props: { id: string }) => can.see_rosters || leadsTeam(props.id));
+const TeamList = signedIn(screens.TeamList, (can) => can.see_rosters);
+const Roster = signedIn(screens.Roster, (can) => can.see_rosters);
 const AdminUnits = signedIn(screens.AdminUnits, (can) => can.administer_units);
 const AdminTeams = signedIn(screens.AdminTeams, (can) => can.administer_units);
 const AdminAreas = signedIn(screens.AdminAreas, (can) => can.administer_units);
+const Audit = signedIn(screens.Audit, (can) => can.read_audit);
+
+// The gear, drawn here so the icon set (ui/icons) stays out of the first download.
+const SETTINGS_ICON =
+  'M19.4 13a7.5 7.5 0 0 0 0-2l2.1-1.6-2-3.5-2.5 1a7.6 7.6 0 0 0-1.7-1L15 3h-4l-.4 2.9a7.6 7.6 0 0 0-1.7 1l-2.5-1-2 3.5L6.6 11a7.5 7.5 0 0 0 0 2l-2.1 1.6 2 3.5 2.5-1a7.6 7.6 0 0 0 1.7 1L11 21h4l.4-2.9a7.6 7.6 0 0 0 1.7-1l2.5 1 2-3.5zM13 15.5a3.5 3.5 0 1 1 0-7 3.5 3.5 0 0 1 0 7z';
 
 /** A screen's code is on its way (first visit to it, weak signal). */
 const screenLoading = signal(false);
@@ -40,7 +44,9 @@ function Header() {
         </button>
         {me.value && (
           <a href="/settings" class="topbtn" data-testid="nav-settings" aria-label={t('nav.settings')}>
-            <Icon name="settings" />
+            <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
+              <path fill="currentColor" d={SETTINGS_ICON} />
+            </svg>
           </a>
         )}
       </nav>
@@ -86,6 +92,7 @@ function Screens() {
           <Route path="/admin/units" component={AdminUnits} />
           <Route path="/admin/teams" component={AdminTeams} />
           <Route path="/admin/areas" component={AdminAreas} />
+          <Route path="/audit" component={Audit} />
           <Route default component={NotFound} />
         </Router>
       </ErrorBoundary>

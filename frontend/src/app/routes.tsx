@@ -10,6 +10,7 @@ import { invites } from '../features/invites/i18n';
 import { approvals } from '../features/approvals/i18n';
 import { teams } from '../features/teams/i18n';
 import { admin } from '../features/admin/i18n';
+import { audit } from '../features/audit/i18n';
 import { mapTexts } from '../map/i18n';
 import type { Capabilities } from '../features/session/capabilities';
 import { capabilities, me, sessionReady } from '../features/session/state';
@@ -42,6 +43,7 @@ export const Roster = screen(() => import('../features/teams/pages/Roster'), tea
 export const AdminUnits = screen(() => import('../features/admin/pages/Units'), admin);
 export const AdminTeams = screen(() => import('../features/admin/pages/Teams'), admin, teams);
 export const AdminAreas = screen(() => import('../features/admin/pages/Areas'), admin, mapTexts);
+export const Audit = screen(() => import('../features/audit/pages/Audit'), audit);
 
 type Allow<P> = (can: Capabilities, props: P) => boolean;
 
@@ -66,6 +68,3 @@ export function signedIn<P extends object>(Screen: ComponentType<P>, allow?: All
     return <Screen {...props} />;
   };
 }
-
-/** A team leader sees their own team's roster without the wider capability. */
-export const leadsTeam = (teamId: string) => !!me.value?.teams.some((team) => String(team.id) === teamId && team.is_leader);

@@ -32,11 +32,12 @@ export function AreaEditor(props: {
   const { element, kit, leaflet, failed } = useMap(
     ({ map, projection, fit }, { L, CONTEXT_STYLE, toLatLngs }) => {
       const layer = L.featureGroup().addTo(map);
-      for (const area of props.context ?? []) L.polygon(toLatLngs(area.geometry, projection), { ...CONTEXT_STYLE, pmIgnore: true }).bindTooltip(area.name).addTo(layer);
+      for (const area of props.context ?? []) L.polygon(toLatLngs(area.geometry, projection), CONTEXT_STYLE).bindTooltip(area.name).addTo(layer);
       fit([...(props.value ? [props.value] : []), ...(props.context ?? []).map((a) => a.geometry)]);
       return () => layer.remove();
     },
     [JSON.stringify(props.context)],
+    true,
   );
 
   // Geoman comes after the map; it turns editing on for the layers drawn after it loads.
@@ -83,7 +84,7 @@ export function AreaEditor(props: {
     group.clearLayers();
     if (props.value)
       for (const polygon of polygonsOf(props.value)) {
-        const layer = leaflet.L.polygon(leaflet.toLatLngs({ type: 'Polygon', coordinates: polygon }, kit.projection), leaflet.AREA_STYLE);
+        const layer = leaflet.L.polygon(leaflet.toLatLngs({ type: 'Polygon', coordinates: polygon }, kit.projection), editing.EDITABLE_AREA);
         group.addLayer(layer);
       }
     if (props.value) kit.fit([props.value]);

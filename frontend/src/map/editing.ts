@@ -2,11 +2,19 @@
  * Polygon drawing and editing with Leaflet-Geoman (free edition, maintained; Leaflet.draw is
  * neither and breaks in ES-module builds). Its own chunk, loaded only by the area editor.
  */
+// Leaflet first: it sets the global `L` that Geoman's script extends.
+import { AREA_STYLE, L, type Projection } from './leaflet';
 import '@geoman-io/leaflet-geoman-free';
 import '@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css';
 import type { Locale } from '../i18n';
-import { L, type Projection } from './leaflet';
 import { fromPolygons, mapPositions, parseGeometry, polygonsOf, type AreaGeometry, type PolygonCoordinates } from './geometry';
+
+// Only layers marked `pmIgnore: false` become editable: maps that just show areas (made before
+// or after this chunk loaded) keep plain Leaflet layers.
+L.PM.setOptIn(true);
+
+/** Options for a polygon the editor may change. */
+export const EDITABLE_AREA = { ...AREA_STYLE, pmIgnore: false };
 
 export type EditMode = 'idle' | 'draw' | 'edit' | 'remove';
 
@@ -19,7 +27,7 @@ export function setMode(map: L.Map, mode: EditMode): void {
   map.pm.disableDraw();
   if (map.pm.globalEditModeEnabled()) map.pm.disableGlobalEditMode();
   if (map.pm.globalRemovalModeEnabled()) map.pm.disableGlobalRemovalMode();
-  if (mode === 'draw') map.pm.enableDraw('Polygon', { snappable: false, continueDrawing: false });
+  if (mode === 'draw') map.pm.enableDraw('Polygon', { snappable: false, continueDrawing: false, pathOptions: EDITABLE_AREA });
   if (mode === 'edit') map.pm.enableGlobalEditMode({ allowSelfIntersection: true });
   if (mode === 'remove') map.pm.enableGlobalRemovalMode();
 }

@@ -4,6 +4,7 @@
  */
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
+import './map.css';
 import type { MapConfig } from './config';
 import { gcj02ToWgs84, wgs84ToGcj02 } from './gcj02';
 import { boundsOf, polygonsOf, roundPosition, type AreaGeometry, type Position } from './geometry';
@@ -44,8 +45,8 @@ export interface MapKit {
 }
 
 /** A map on `element`: tiles if configured, else a plain background; always a scale. */
-export function createMap(element: HTMLElement, config: MapConfig): MapKit {
-  const map = L.map(element, { maxZoom: config.max_zoom, zoomSnap: 0.5, attributionControl: true });
+export function createMap(element: HTMLElement, config: MapConfig, options: L.MapOptions = {}): MapKit {
+  const map = L.map(element, { maxZoom: config.max_zoom, zoomSnap: 0.5, attributionControl: true, ...options });
   map.attributionControl.setPrefix('Leaflet');
   element.classList.add('map-plain');
   if (config.tile_url)

@@ -8,17 +8,24 @@ export type LeafletModule = typeof import('./leaflet');
  * A map on the returned ref's element, made once Leaflet's chunk has loaded. `draw` puts
  * layers on it, again whenever `deps` change, and returns what removes them.
  */
-export function useMap(draw: (kit: MapKit, leaflet: LeafletModule) => void | (() => void), deps: unknown[]) {
+export function useMap(
+  draw: (kit: MapKit, leaflet: LeafletModule) => void | (() => void),
+  deps: unknown[],
+  /** The editor's map: Geoman loads first and the map opts in to editing. */
+  editable = false,
+) {
   const element = useRef<HTMLDivElement>(null);
   const [loaded, setLoaded] = useState<{ kit: MapKit; leaflet: LeafletModule } | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     let live = true;
     let created: MapKit | null = null;
-    import('./leaflet').then(
+    // Geoman hooks into maps as they are made, so for an editor it comes first.
+    const load = editable ? import('./editing').then(() => import('./leaflet')) : import('./leaflet');
+    load.then(
       (leaflet) => {
         if (!live || !element.current) return;
-        created = leaflet.createMap(element.current, mapConfig.peek());
+        created = leaflet.createMap(element.current, mapConfig.peek(), editable ? { pmIgnore: false } : {});
         setLoaded({ kit: created, leaflet });
       },
       () => live && setFailed(true),
@@ -27,6 +34,7 @@ export function useMap(draw: (kit: MapKit, leaflet: LeafletModule) => void | (()
       live = false;
       created?.map.remove();
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- a map is editable or not for its whole life
   }, []);
   const latest = useRef(draw);
   latest.current = draw;

@@ -1,3 +1,4 @@
+import './CopyLink.css';
 import { useId, useState } from 'preact/hooks';
 import { t } from '../i18n/common';
 

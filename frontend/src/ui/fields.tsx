@@ -8,7 +8,7 @@ interface FieldProps {
   hint?: string;
   error?: string;
   testid?: string;
-  type?: 'text' | 'tel' | 'password' | 'number';
+  type?: 'text' | 'tel' | 'password' | 'number' | 'date';
   autoComplete?: string;
   inputMode?: 'text' | 'tel' | 'numeric' | 'decimal';
   maxLength?: number;
@@ -57,6 +57,8 @@ export function Field({ label, value, onValue, hint, error, testid, type = 'text
           <input type="tel" {...input} />
         ) : type === 'number' ? (
           <input type="number" {...input} />
+        ) : type === 'date' ? (
+          <input type="date" {...input} />
         ) : (
           <input type="text" {...input} />
         )}

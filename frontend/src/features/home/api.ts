@@ -1,12 +1,13 @@
 import { callPage, client } from '../../api/client';
 
-/** How many accounts wait for approval: one row asked for, the total read from X-Pagination. */
-async function countPendingAccounts(): Promise<number> {
-  const { pagination } = await callPage(() => client.GET('/api/v1/users', { params: { query: { status: 'pending', page_size: 1 } } }));
-  return pagination?.total ?? 0;
-}
+/** One row asked for; the total comes from the X-Pagination header. */
+const total = ({ pagination }: { pagination: { total?: number } | null }) => pagination?.total ?? 0;
 
-/** Everyone waiting for a coordinator: new accounts (and, with the server's team-join requests, those too). */
+/** Everyone waiting for a coordinator: new accounts, and members asking to join another team. */
 export async function countWaiting(): Promise<number> {
-  return countPendingAccounts();
+  const [accounts, requests] = await Promise.all([
+    callPage(() => client.GET('/api/v1/users', { params: { query: { status: 'pending', page_size: 1 } } })),
+    callPage(() => client.GET('/api/v1/membership-requests', { params: { query: { page_size: 1 } } })),
+  ]);
+  return total(accounts) + total(requests);
 }

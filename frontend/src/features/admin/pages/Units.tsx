@@ -1,3 +1,4 @@
+import '../admin.css';
 import { useState } from 'preact/hooks';
 import type { Schemas, UnitKind } from '../../../api/types';
 import { locale } from '../../../i18n';

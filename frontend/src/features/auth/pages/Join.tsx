@@ -12,6 +12,7 @@ import { me, logout, register } from '../../session/state';
 import { offerInstallAfterSignIn } from '../../home/install';
 import { previewInvite } from '../api';
 import { cleanPhone, PasswordField, PhoneField } from '../components/fields';
+import { JoinWithAccount } from '../components/JoinWithAccount';
 import { t } from '../i18n';
 
 const GONE = ['invite_not_found', 'invite_expired', 'invite_used_up', 'invite_revoked'];
@@ -64,23 +65,15 @@ export default function Join({ token }: { token: string }) {
   return (
     <Page title={t('join.title')} testid="join-page">
       <div class="card invite-card" data-testid="invite-summary">
-        <p class="invite-headline">{t('join.invited', { team: inv.team.name })}</p>
+        <p class="invite-headline" data-testid="invite-headline">
+          {inv.invited_by ? t('join.invitedBy', { name: inv.invited_by, team: inv.team.name }) : t('join.invited', { team: inv.team.name })}
+        </p>
         {!inv.team.name.includes(inv.unit.name) && <p>{t('join.unit', { unit: inv.unit.name })}</p>}
         <p class="muted">{t('join.expires', { time: fmtTime(inv.expires_at) })}</p>
         <p>{inv.auto_approve ? t('join.autoApprove') : t('join.needsApproval')}</p>
       </div>
       {account && !replacing ? (
-        <div class="card">
-          <p>{t('join.signedInAs', { name: account.display_name })}</p>
-          <div class="btn-col">
-            <a href="/" class="btn btn-primary btn-block">
-              {t('join.toHome')}
-            </a>
-            <button type="button" class="btn btn-secondary btn-block" onClick={() => setReplacing(true)}>
-              {t('join.signOutFirst')}
-            </button>
-          </div>
-        </div>
+        <JoinWithAccount token={token} team={inv.team} onRegisterInstead={() => setReplacing(true)} />
       ) : (
         <form class="card form" onSubmit={form.onSubmit} noValidate>
           <ErrorBox error={form.errors.general} />

@@ -1,3 +1,4 @@
+import '../home.css';
 import { offline } from '../../../api/connectivity';
 import type { RoleName } from '../../../api/types';
 import { KIND_LABEL, ROLE_LABEL, t as tc } from '../../../i18n/common';
@@ -30,6 +31,7 @@ const TILES: TileSpec[] = [
   { href: '/admin/units', label: 'tile.units', icon: 'units', testid: 'tile-units', shown: (can) => can.administer_units },
   { href: '/admin/teams', label: 'tile.adminTeams', icon: 'adminTeams', testid: 'tile-admin-teams', shown: (can) => can.administer_units },
   { href: '/admin/areas', label: 'tile.areas', icon: 'areas', testid: 'tile-areas', shown: (can) => can.administer_units },
+  { href: '/audit', label: 'tile.audit', icon: 'audit', testid: 'tile-audit', shown: (can) => can.read_audit },
   { href: '/settings', label: 'tile.settings', icon: 'settings', testid: 'tile-settings', shown: () => true },
 ];
 
@@ -93,7 +95,7 @@ export default function Home() {
                   {team.unit.name} · {tc(KIND_LABEL[team.unit.kind])}
                 </p>
               </div>
-              {(team.is_leader || can.see_rosters) && (
+              {(team.is_leader || can.list_accounts) && (
                 <a href={`/teams/${team.id}`} class="btn btn-secondary btn-small" data-testid={`home-roster-${team.id}`}>
                   {t('home.roster')}
                 </a>

@@ -1,3 +1,4 @@
+import '../invites.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Schemas } from '../../../api/types';
 import { fmtTime } from '../../../i18n';

@@ -9,6 +9,7 @@ import { PasswordField } from '../../auth/components/fields';
 import { SignOutButton } from '../../auth/components/SignOutButton';
 import { changeLocale, me } from '../../session/state';
 import { changePassword } from '../api';
+import { Devices } from '../components/Devices';
 import { t } from '../i18n';
 
 const LANGUAGE_NAME = { 'zh-CN': '中文', en: 'English' } as const;
@@ -17,6 +18,8 @@ export default function Settings() {
   const current = locale.value;
   const account = me.value;
   const [changed, setChanged] = useState(false);
+  // A new password signs out the other devices: list them afresh after a change.
+  const [passwordChanges, setPasswordChanges] = useState(0);
   const form = useForm({
     initial: { current_password: '', new_password: '' },
     validate: (v) => ({
@@ -28,6 +31,7 @@ export default function Settings() {
       await changePassword(v);
       form.setValues({ current_password: '', new_password: '' });
       setChanged(true);
+      setPasswordChanges((n) => n + 1);
     },
     onField: { password_incorrect: 'current_password' },
   });
@@ -82,6 +86,8 @@ export default function Settings() {
         <PasswordField isNew label={t('settings.newPassword')} {...form.text('new_password')} testid="settings-new-password" />
         <SubmitButton label={t('settings.changePassword')} busy={form.busy} testid="settings-password-submit" />
       </form>
+
+      <Devices key={passwordChanges} />
 
       <SignOutButton class="btn btn-danger-outline btn-block" testid="settings-logout" />
     </Page>

@@ -1,3 +1,4 @@
+import '../teams.css';
 import { useState } from 'preact/hooks';
 import { isUserStatus, type Schemas } from '../../../api/types';
 import { fmtDate, fmtTime } from '../../../i18n';

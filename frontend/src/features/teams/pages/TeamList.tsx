@@ -32,9 +32,9 @@ function TeamLink({ team }: { team: TeamRow }) {
   );
 }
 
-/** Rosters in scope for those who may see them; a team leader sees the teams they lead. */
 export default function TeamList() {
-  const inScope = capabilities.value.see_rosters;
+  // Staff list every team in their scope; a leader (who may see only their own rosters) their teams.
+  const inScope = capabilities.value.list_accounts;
   const list = usePagedQuery((page) => (inScope ? listTeams({ sort: 'name', page, page_size: 50 }) : Promise.resolve({ items: [], pagination: null })), [inScope]);
   const led = (me.value?.teams ?? []).filter((team) => team.is_leader);
   return (
