@@ -142,7 +142,7 @@ export function AreaEditor(props: {
           {hint}
         </p>
       )}
-      <div ref={element} class="map map-tall" role="region" aria-label={t('map.label')} data-testid={props.testid + '-map'} />
+      <div ref={element} class="map map-tall" role="region" aria-label={t('map.label')} translate={false} data-testid={props.testid + '-map'} />
       <p class="muted small" data-testid={props.testid + '-summary'}>
         {value ? t('editor.summary', { n: polygonsOf(value).length, points: countPoints(value) }) : t('editor.empty')}
       </p>

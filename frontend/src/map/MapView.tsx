@@ -25,5 +25,5 @@ export function MapView(props: { areas: MapArea[]; points?: { position: Position
     [JSON.stringify(props.areas), JSON.stringify(points)],
   );
   if (failed) return <p class="alert alert-error">{t('map.failed')}</p>;
-  return <div ref={element} class={'map' + (props.tall ? ' map-tall' : '')} role="region" aria-label={t('map.label')} data-testid={props.testid ?? 'map'} />;
+  return <div ref={element} class={'map' + (props.tall ? ' map-tall' : '')} role="region" aria-label={t('map.label')} translate={false} data-testid={props.testid ?? 'map'} />;
 }

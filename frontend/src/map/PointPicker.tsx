@@ -67,7 +67,7 @@ function PointMap(props: {
   return (
     <div class="point-picker" data-testid={props.testid}>
       <p class="hint">{t('map.tapToPick')}</p>
-      <div ref={element} class="map" role="region" aria-label={t('map.label')} />
+      <div ref={element} class="map" role="region" aria-label={t('map.label')} translate={false} />
       <div class="btn-row">
         <button type="button" class="btn btn-secondary" onClick={position.locate} disabled={position.state === 'locating'} data-testid={props.testid + '-locate'}>
           {position.state === 'locating' ? t('map.locating') : t('map.myPosition')}

@@ -141,7 +141,11 @@ export default function Audit() {
                 .filter(Boolean)
                 .join(tc('fmt.listSep'))}
             </p>
-            {details(event.data) && <p class="muted small audit-data">{details(event.data)}</p>}
+            {details(event.data) && (
+              <p class="muted small" translate={false}>
+                {details(event.data)}
+              </p>
+            )}
           </li>
         )}
       />

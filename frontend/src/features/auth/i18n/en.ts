@@ -27,6 +27,8 @@ const en: Translation<typeof zh> = {
   'join.expires': 'Invite valid until {time}',
   'join.autoApprove': 'You can start right after registering.',
   'join.needsApproval': 'After you register, a coordinator approves your account.',
+  'join.autoApproveMember': 'Once you join, the team shows on your home screen.',
+  'join.needsApprovalMember': 'You join once a coordinator approves.',
   'join.submit': 'Register and join',
   'join.busy': 'Registering…',
   'join.signedInAs': 'You are signed in as {name}.',

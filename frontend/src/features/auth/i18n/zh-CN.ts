@@ -24,6 +24,8 @@ export default {
   'join.expires': '邀请有效期至 {time}',
   'join.autoApprove': '注册后即可开始使用。',
   'join.needsApproval': '注册后，协调员审核通过即可使用。',
+  'join.autoApproveMember': '加入后，首页就会显示这个巡防队。',
+  'join.needsApprovalMember': '协调员审核通过后即可加入。',
   'join.submit': '注册并加入',
   'join.busy': '正在注册…',
   'join.signedInAs': '您已登录为 {name}。',

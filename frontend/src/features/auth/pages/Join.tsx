@@ -70,7 +70,7 @@ export default function Join({ token }: { token: string }) {
         </p>
         {!inv.team.name.includes(inv.unit.name) && <p>{t('join.unit', { unit: inv.unit.name })}</p>}
         <p class="muted">{t('join.expires', { time: fmtTime(inv.expires_at) })}</p>
-        <p>{inv.auto_approve ? t('join.autoApprove') : t('join.needsApproval')}</p>
+        <p>{account ? t(inv.auto_approve ? 'join.autoApproveMember' : 'join.needsApprovalMember') : t(inv.auto_approve ? 'join.autoApprove' : 'join.needsApproval')}</p>
       </div>
       {account && !replacing ? (
         <JoinWithAccount token={token} team={inv.team} onRegisterInstead={() => setReplacing(true)} />

@@ -1,3 +1,4 @@
+import '../settings.css';
 import { useState } from 'preact/hooks';
 import type { Schemas } from '../../../api/types';
 import { fmtTime } from '../../../i18n';
@@ -17,7 +18,8 @@ export function Devices() {
   const devices = useQuery(listDevices, []);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const list = devices.data ?? [];
+  // This phone first, then the others by when they were last used.
+  const list = [...(devices.data ?? [])].sort((a, b) => Number(b.is_current) - Number(a.is_current) || b.last_seen_at.localeCompare(a.last_seen_at));
   const others = list.filter((device) => !device.is_current);
 
   const run = async (action: () => Promise<void>, done: string, remaining: (device: Device) => boolean) => {
@@ -43,11 +45,11 @@ export function Devices() {
         <>
           {notice && <Notice testid="devices-notice">{notice}</Notice>}
           <ErrorBox error={error} />
-          <ul class="plain-list">
+          <ul class="devices">
             {list.map((device) => (
               <li key={device.id} class="device" data-testid={`device-${device.id}`}>
                 <p class="item-title">
-                  {deviceName(device)} {device.is_current && <span class="badge badge-ok">{t('devices.this')}</span>}
+                  <span translate={false}>{deviceName(device)}</span> {device.is_current && <span class="badge badge-ok">{t('devices.this')}</span>}
                 </p>
                 <p class="muted small">
                   {t('devices.signedIn', { time: fmtTime(device.created_at) })} · {t('devices.lastSeen', { time: fmtTime(device.last_seen_at) })}
