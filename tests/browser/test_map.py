@@ -48,7 +48,7 @@ def test_admin_draws_an_area_on_a_map_without_tiles(new_context, sign_in, shot, 
     expect(page.get_by_test_id("areas-overview").locator(".leaflet-control-scale")).to_be_visible()
     expect(page.get_by_test_id("areas-overview").locator(".leaflet-control-attribution")).to_contain_text("测试图源")
 
-    name = "地图画的区域" if locale == "zh-CN" else "Drawn on the map"
+    name = "地图上画的区域" if locale == "zh-CN" else "英文界面画的区域"
     page.get_by_test_id("area-new").click()
     page.get_by_test_id("area-name-new").fill(name)
     page.get_by_test_id("area-unit").select_option(index=3)  # a community

@@ -180,6 +180,7 @@ def test_activity_log_filters_by_action(new_context, sign_in, shot, locale):
     page.get_by_test_id("tile-audit").click()
     rows = page.locator("[data-testid^='audit-'][data-action]")
     expect(rows.first).to_be_visible()
+    page.get_by_test_id("audit-filters").click()
     page.get_by_test_id("audit-action").select_option("sign_in")
     page.get_by_test_id("audit-apply").click()
     expect(page.locator("[data-testid^='audit-'][data-action]:not([data-action='sign_in'])")).to_have_count(0)
@@ -218,7 +219,7 @@ def test_every_screen_fits_the_phone(browser, live_server, sign_in, shot, locale
                 assert no_horizontal_overflow(page), f"{role} {path} overflows at {width}px"
                 if locale == "zh-CN" and role != "officer":
                     assert latin_words(page) == [], f"{role} {path}: {latin_words(page)}"
-                shot(page, f"{role}{path.replace('/', '-').replace('{team}', 'roster')}", full_page=True)
+                shot(page, f"{role}{path.replace('/', '-').replace('{team}', 'roster')}")
             api(page, "POST", "/auth/logout")
             context.clear_cookies()
     finally:

@@ -12,10 +12,12 @@ import { clearUserData, USER_KEY_PREFIX } from './userData';
 
 const ME_KEY = USER_KEY_PREFIX + 'me';
 
+/** The phone's copy of the account, if it has the shape this version of the app draws. */
 function cachedMe(): Me | null {
   try {
     const raw = storage.get(ME_KEY);
-    return raw ? JSON.parse(raw) : null;
+    const copy = raw ? JSON.parse(raw) : null;
+    return copy && Array.isArray(copy.roles) && Array.isArray(copy.teams) && typeof copy.capabilities === 'object' ? copy : null;
   } catch {
     return null;
   }

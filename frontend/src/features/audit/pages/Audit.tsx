@@ -75,8 +75,8 @@ export default function Audit() {
 
   return (
     <Page title={t('audit.title')} back="/" testid="audit-page">
-      <details class="card create-card" open>
-        <summary>{t('audit.filters')}</summary>
+      <details class="card create-card">
+        <summary data-testid="audit-filters">{t('audit.filters')}</summary>
         <form
           class="form"
           onSubmit={(e) => {
@@ -100,10 +100,8 @@ export default function Audit() {
             options={SUBJECTS.map((type) => ({ value: type, label: subjectLabel(type) }))}
             testid="audit-subject"
           />
-          <div class="field-pair">
-            <Field type="date" label={t('audit.since')} value={draft.since} onValue={edit('since')} testid="audit-since" />
-            <Field type="date" label={t('audit.until')} value={draft.until} onValue={edit('until')} testid="audit-until" />
-          </div>
+          <Field type="date" label={t('audit.since')} value={draft.since} onValue={edit('since')} testid="audit-since" />
+          <Field type="date" label={t('audit.until')} value={draft.until} onValue={edit('until')} testid="audit-until" />
           <div class="btn-row">
             <button type="submit" class="btn btn-primary" data-testid="audit-apply">
               {t('audit.apply')}
@@ -127,10 +125,8 @@ export default function Audit() {
         empty={t('audit.empty')}
         row={(event) => (
           <li key={event.id} class="list-item list-item-col" data-testid={`audit-${event.id}`} data-action={event.action}>
-            <div class="row-between">
-              <p class="item-title">{actionLabel(event.action)}</p>
-              <p class="muted small nowrap">{fmtTime(event.at)}</p>
-            </div>
+            <p class="item-title">{actionLabel(event.action)}</p>
+            <p class="muted small">{fmtTime(event.at)}</p>
             <p>{event.actor && 'display_name' in event.actor ? t('audit.by', { name: event.actor.display_name }) : t('audit.byNobody')}</p>
             <p class="muted small">
               {[
