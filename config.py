@@ -93,6 +93,8 @@ class Config:
     MAP_TILE_ATTRIBUTION = None
     MAP_MAX_ZOOM = 18
     MAP_TILE_CRS = "wgs84"
+    # Further origins the PWA may load images from (an S3-compatible photo store's public URL).
+    CSP_IMG_ORIGINS: list[str] = []
 
     API_TITLE = "Ping'an Patrol API"
     API_VERSION = "v1"

@@ -55,6 +55,7 @@ def create_app(config=None) -> Flask:
     from app.cli import register_commands
     from app.core import memory_limits, sqlite  # noqa: F401  (register a storage scheme, SQLite pragmas)
     from app.core.access import enforce_access_policy
+    from app.core.http import init_http
     from app.core.jobs import huey
     from app.core.routes import blp as system_blp
     from app.core.schemas import IdConverter, TextConverter, id_parameter_schema
@@ -73,7 +74,7 @@ def create_app(config=None) -> Flask:
     configure_login(app)
     app.session_interface = SessionInterface()
     app.before_request(enforce_access_policy)
-    app.after_request(_security_headers)
+    init_http(app)
 
     for blp in (system_blp, accounts_blp, orgs_blp, audit_blp):
         extensions.api.register_blueprint(blp)
@@ -156,10 +157,3 @@ def configure_logging(app: Flask) -> None:
         security.addHandler(handler)
         security.setLevel(logging.INFO)
         security.propagate = False
-
-
-def _security_headers(response):
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    return response

@@ -587,3 +587,171 @@ def test_without_redis_the_limits_live_in_thread_safe_memory(app):
         assert type(limiter.storage).__name__ == "RedisStorage"
     else:
         assert isinstance(limiter.storage, ThreadSafeMemoryStorage)
+
+
+def test_a_password_that_is_the_phone_number_is_refused_at_registration(client, org, create_invite):
+    body = assert_error(
+        register(client, create_invite(org.team_a1), phone="13712345678", password="137 1234 5678"),
+        422,
+        "validation_failed",
+    )
+    assert field_errors(body) == {"password": ["password_is_phone"]}
+
+
+def test_a_password_that_is_the_phone_number_is_refused_on_change(client_as, create_user):
+    user = create_user()
+    response = client_as(user).post(
+        "/api/v1/me/password", json={"current_password": PASSWORD, "new_password": user.phone[3:]}
+    )
+    body = assert_error(response, 422, "password_is_phone")
+    assert field_errors(body) == {"new_password": ["password_is_phone"]}
+
+
+def test_the_current_password_check_is_throttled_like_sign_in(client_as, create_user):
+    user = create_user()
+    client = client_as(user)
+    attempt = {"current_password": "not-my-password", "new_password": "a-new-long-secret"}
+    for _ in range(5):
+        assert_error(client.post("/api/v1/me/password", json=attempt), 422, "password_incorrect")
+    response = client.post("/api/v1/me/password", json=attempt | {"current_password": PASSWORD})
+    assert_error(response, 429, "too_many_requests")
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_two_role_removals_at_once_leave_the_account_one_role(app, client_as, staff, org, in_app):
+    admin = client_as(staff.district_admin)
+    grant = admin.post(
+        f"/api/v1/users/{staff.coordinator_a1.id}/roles", json={"role": "officer", "unit_id": org.a2.id}
+    ).get_json()
+    grants = [g.id for g in staff.coordinator_a1.role_grants] + [grant["id"]]
+    clients = [client_as(staff.district_admin), client_as(staff.district_admin)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        statuses = list(
+            pool.map(
+                lambda pair: pair[0].delete(f"/api/v1/users/{staff.coordinator_a1.id}/roles/{pair[1]}").status_code,
+                zip(clients, grants, strict=True),
+            )
+        )
+    assert sorted(statuses) == [204, 422]
+    with in_app():
+        assert len(db.session.get(User, staff.coordinator_a1.id).role_grants) == 1
+
+
+def test_approve_and_reject_at_once_exactly_one_wins(client_as, staff, org, create_user, fresh):
+    pending = create_user(team=org.team_a1, status=UserStatus.PENDING)
+    coordinators = [client_as(staff.coordinator_a1), client_as(staff.district_admin)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        responses = list(
+            pool.map(
+                lambda pair: pair[0].post(f"/api/v1/users/{pending.id}/{pair[1]}"),
+                zip(coordinators, ["approve", "reject"], strict=True),
+            )
+        )
+    assert sorted(r.status_code for r in responses) == [200, 409]
+    winner = next(r for r in responses if r.status_code == 200).get_json()["status"]
+    assert fresh(User, pending.id).status == winner
+
+
+def test_invite_stops_working_when_its_creator_is_no_longer_a_coordinator(client, client_as, staff, org, create_invite):
+    admin = client_as(staff.district_admin)
+    creator = staff.coordinator_a1
+    invite = create_invite(org.team_a1, by=creator)
+    admin.post(f"/api/v1/users/{creator.id}/roles", json={"role": "member", "unit_id": org.a1.id})
+    grant = next(g for g in creator.role_grants if g.role == Role.COORDINATOR)
+    assert admin.delete(f"/api/v1/users/{creator.id}/roles/{grant.id}").status_code == 204
+    assert_error(client.get(f"/api/v1/invites/by-token/{invite.token}"), 410, "invite_revoked")
+
+
+def test_invite_stops_working_when_a_unit_above_its_team_is_deactivated(client, client_as, staff, org, create_invite):
+    invite = create_invite(org.team_a1)
+    client_as(staff.district_admin).post(f"/api/v1/units/{org.street_a.id}/deactivate")
+    assert_error(client.get(f"/api/v1/invites/by-token/{invite.token}"), 410, "invite_revoked")
+    response = client_as(staff.coordinator_a1).post(f"/api/v1/teams/{org.team_a1.id}/invites", json={})
+    assert_error(response, 422, "team_inactive")
+
+
+def test_the_invite_page_says_who_invited(client, staff, org, create_invite):
+    invite = create_invite(org.team_a1, by=staff.coordinator_a1)
+    assert client.get(f"/api/v1/invites/by-token/{invite.token}").get_json()["invited_by"] == "王协调"
+
+
+# Joining another team with an existing account ------------------------------------------
+
+
+def test_a_member_joins_a_second_team_at_once_through_an_auto_approving_invite(client_as, staff, org, create_invite):
+    invite = create_invite(org.team_b1, auto_approve=True)
+    member = client_as(staff.member_a1)
+    response = member.post(f"/api/v1/invites/by-token/{invite.token}/accept")
+    assert response.status_code == 200 and response.get_json()["status"] == "active"
+    me = member.get("/api/v1/me").get_json()
+    assert {t["name"] for t in me["teams"]} == {"北三里巡防队", "花家地巡防队"}
+    assert {(r["role"], r["unit"]["name"]) for r in me["roles"]} == {("member", "北三里社区"), ("member", "花家地社区")}
+
+
+def test_a_join_request_waits_for_the_coordinator_of_that_team(client_as, staff, org, create_invite):
+    invite = create_invite(org.team_b1)
+    member = client_as(staff.member_a1)
+    assert member.post(f"/api/v1/invites/by-token/{invite.token}/accept").get_json()["status"] == "pending"
+    assert [t["name"] for t in member.get("/api/v1/me").get_json()["teams"]] == ["北三里巡防队"]
+    assert client_as(staff.coordinator_a1).get("/api/v1/membership-requests").get_json() == []
+    coordinator = client_as(staff.coordinator_b1)
+    [request] = coordinator.get("/api/v1/membership-requests").get_json()
+    assert request["user"]["display_name"] == "张建国" and request["team"]["name"] == "花家地巡防队"
+    assert coordinator.post(f"/api/v1/membership-requests/{request['id']}/approve").status_code == 200
+    assert {t["name"] for t in member.get("/api/v1/me").get_json()["teams"]} == {"北三里巡防队", "花家地巡防队"}
+    assert_error(coordinator.post(f"/api/v1/membership-requests/{request['id']}/approve"), 409, "not_pending")
+
+
+def test_a_rejected_join_request_leaves_no_trace_in_the_team(client_as, staff, org, create_invite):
+    invite = create_invite(org.team_b1)
+    client_as(staff.member_a1).post(f"/api/v1/invites/by-token/{invite.token}/accept")
+    coordinator = client_as(staff.coordinator_b1)
+    [request] = coordinator.get("/api/v1/membership-requests").get_json()
+    assert coordinator.post(f"/api/v1/membership-requests/{request['id']}/reject").status_code == 204
+    roster = coordinator.get(f"/api/v1/teams/{org.team_b1.id}/members").get_json()
+    assert "张建国" not in {m["user"]["display_name"] for m in roster}
+
+
+def test_joining_a_team_twice_is_a_409(client_as, staff, org, create_invite):
+    invite = create_invite(org.team_a1, auto_approve=True)
+    assert_error(
+        client_as(staff.member_a1).post(f"/api/v1/invites/by-token/{invite.token}/accept"), 409, "already_member"
+    )
+
+
+# What the app may offer --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "offered"),
+    [
+        ("member_a1", set()),
+        (
+            "coordinator_a1",
+            {"approve_members", "list_accounts", "manage_accounts", "manage_invites", "reset_passwords", "see_rosters"},
+        ),
+        ("street_a_officer", {"list_accounts", "read_audit", "see_rosters"}),
+        (
+            "district_admin",
+            {
+                "administer_units",
+                "approve_members",
+                "list_accounts",
+                "manage_accounts",
+                "manage_invites",
+                "manage_roles",
+                "read_audit",
+                "reset_passwords",
+                "see_rosters",
+            },
+        ),
+    ],
+)
+def test_me_lists_what_the_app_may_offer_each_role(client_as, staff, who, offered):
+    capabilities = client_as(getattr(staff, who)).get("/api/v1/me").get_json()["capabilities"]
+    assert {name for name, allowed in capabilities.items() if allowed} == offered
+
+
+def test_a_team_leader_may_see_rosters(client_as, org, create_user):
+    leader = create_user(team=org.team_a1, is_leader=True)
+    assert client_as(leader).get("/api/v1/me").get_json()["capabilities"]["see_rosters"] is True

@@ -1,6 +1,9 @@
 """The conventions every endpoint shares: error shape, auth, CSRF, limits, docs."""
 
+import gzip
 import itertools
+import json
+import re
 from datetime import datetime
 
 import pytest
@@ -29,8 +32,8 @@ def _sample_values(converter) -> list:
     return [1 if isinstance(converter, IntegerConverter) else "x"]
 
 
-def api_routes(app) -> list[tuple[str, str, str]]:
-    """Every (method, URL, endpoint) the API answers, with sample values for the path's variables."""
+def api_routes(app) -> list[tuple[str, str, str, str]]:
+    """Every (method, URL, endpoint, rule) the API answers, with sample values for the path's variables."""
     routes = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/") or rule.endpoint.split(".")[0] in OPEN_BLUEPRINTS:
@@ -39,7 +42,9 @@ def api_routes(app) -> list[tuple[str, str, str]]:
         for values in itertools.product(*(_sample_values(rule._converters[name]) for name in names)):
             with app.test_request_context():
                 path = url_for(rule.endpoint, **dict(zip(names, values, strict=True)))
-            routes.extend((method, path, rule.endpoint) for method in sorted(rule.methods - {"HEAD", "OPTIONS"}))
+            routes.extend(
+                (method, path, rule.endpoint, rule.rule) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+            )
     return routes
 
 
@@ -49,7 +54,7 @@ def test_every_endpoint_but_the_public_ones_answers_401_without_a_session(app, c
     app.config["WTF_CSRF_ENABLED"] = False
     checked = []
     try:
-        for method, path, endpoint in api_routes(app):
+        for method, path, endpoint, _ in api_routes(app):
             with app.test_request_context():
                 if is_public(endpoint, method):
                     continue
@@ -174,3 +179,120 @@ def test_bad_query_strings_are_422(client_as, staff, query):
 def test_deeply_nested_json_is_a_400(client_as, staff, path):
     response = client_as(staff.district_admin).post(path, data="[" * 100_000, content_type="application/json")
     assert_error(response, 400, "malformed_json")
+
+
+# Bad input is a clear 4xx, never a 500 ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/teams", '{"name": "\\ud800", "unit_id": %(a1)s}'),
+        ("/api/v1/auth/login", '{"phone": "13800000000", "password": "abc\\udfff"}'),
+        ("/api/v1/units", '{"name": "ok", "kind": "community", "parent_id": %(street_a)s, "x\\ud800": 1}'),
+    ],
+)
+def test_a_lone_surrogate_in_any_string_is_a_422(client_as, staff, org, path, body):
+    data = body % {"a1": org.a1.id, "street_a": org.street_a.id}
+    response = client_as(staff.district_admin).post(path, data=data, content_type="application/json")
+    assert_error(response, 422, "validation_failed")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/teams", "/api/v1/auth/login"])
+def test_an_integer_of_thousands_of_digits_is_malformed_json(client_as, staff, path):
+    data = '{"name": "x", "unit_id": ' + "9" * 5000 + "}"
+    response = client_as(staff.district_admin).post(path, data=data, content_type="application/json")
+    assert_error(response, 400, "malformed_json")
+
+
+def test_a_nul_byte_in_text_is_a_422_not_a_database_error(client_as, staff, org, in_app):
+    response = client_as(staff.district_admin).post("/api/v1/teams", json={"name": "队\x00名", "unit_id": org.a1.id})
+    body = assert_error(response, 422, "validation_failed")
+    assert field_errors(body) == {"name": ["invalid_text"]}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/invites/by-token/a%00b", "/api/v1/password-resets/%00"])
+def test_a_nul_byte_in_a_path_is_a_404(client, path):
+    assert_error(client.get(path), 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    ("content_type", "data"),
+    [("text/plain", '{"name": "新队", "unit_id": 1}'), ("application/x-www-form-urlencoded", "name=新队&unit_id=1")],
+)
+def test_a_body_that_is_not_json_is_a_415_and_writes_nothing(client_as, staff, org, in_app, content_type, data):
+    response = client_as(staff.district_admin).post("/api/v1/teams", data=data, content_type=content_type)
+    assert_error(response, 415, "unsupported_media_type")
+    with in_app():
+        assert team_count("新队") == 0
+
+
+def test_a_create_without_any_body_uses_the_defaults(client_as, staff, org):
+    response = client_as(staff.coordinator_a1).post(f"/api/v1/teams/{org.team_a1.id}/invites")
+    assert response.status_code == 201 and response.get_json()["max_uses"] == 20
+
+
+@pytest.mark.parametrize("name", ["王\u202e五", "零\u200b宽", "tab\tname"])
+def test_names_refuse_invisible_and_bidirectional_characters(client_as, staff, org, name):
+    response = client_as(staff.district_admin).post("/api/v1/teams", json={"name": name, "unit_id": org.a1.id})
+    assert_error(response, 422, "validation_failed")
+
+
+def test_length_errors_carry_their_limits(client_as, staff, org):
+    response = client_as(staff.district_admin).post("/api/v1/teams", json={"name": "名" * 81, "unit_id": org.a1.id})
+    body = assert_error(response, 422, "validation_failed")
+    assert body["errors"]["json"]["name"] == [{"code": "length_out_of_range", "params": {"min": 1, "max": 80}}]
+
+
+# Headers --------------------------------------------------------------------------------------
+
+
+def test_api_answers_are_never_stored_by_caches(client_as, staff):
+    assert client_as(staff.member_a1).get("/api/v1/me").headers["Cache-Control"] == "no-store"
+
+
+def test_the_app_has_a_content_security_policy_without_inline_scripts(client):
+    with client.get("/") as response:
+        policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
+
+
+def test_the_tile_server_may_serve_images(app):
+    from app.core.http import content_security_policy
+
+    config = {**app.config, "MAP_TILE_URL": "https://t{s}.tianditu.gov.cn/vec_w/wmts?tk=KEY", "CSP_IMG_ORIGINS": []}
+    assert "img-src 'self' data: blob: https://*.tianditu.gov.cn;" in content_security_policy(config)
+
+
+def test_hsts_is_sent_over_https_only(client):
+    assert "Strict-Transport-Security" not in client.get("/api/v1/ping").headers
+    response = client.get("/api/v1/ping", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_large_json_is_gzipped_for_clients_that_accept_it(client_as, staff, create_team, org):
+    for number in range(40):
+        create_team(org.a1, f"压缩测试队{number:02d}")
+    response = client_as(staff.district_admin).get("/api/v1/teams?page_size=100", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert len(json.loads(gzip.decompress(response.data))) == 43
+
+
+def test_the_openapi_document_lists_each_operations_error_answers(app, client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["components"]["schemas"]["Error"]["properties"].keys() >= {"code", "status", "error", "errors"}
+    for method, path, endpoint, rule in api_routes(app):
+        documented = set(spec["paths"][re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)][method.lower()]["responses"])
+        with app.test_request_context():
+            public = is_public(endpoint, method)
+        if not public:
+            assert {"401", "403"} <= documented, (method, path)
+        if "<" in rule:
+            assert "404" in documented, (method, path)
+
+
+def test_flask_openapi_write_produces_the_document(runner, tmp_path):
+    target = tmp_path / "openapi.json"
+    result = runner.invoke(args=["openapi", "write", "--format=json", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "/api/v1/me" in json.loads(target.read_text())["paths"]

@@ -9,7 +9,7 @@ from app import create_app
 from app.core import clock
 from app.core.jobs import enqueue, huey, job, record_heartbeat
 from app.core.transactions import after_commit
-from app.extensions import db
+from app.extensions import db, limiter
 from app.orgs.models import Team, UnitKind
 from tests.support import assert_error
 
@@ -136,25 +136,32 @@ UNREACHABLE = {
 }
 
 
-def app_on(app, database_url: str):
-    """Another app like the test app, on another database."""
-    return create_app({**app.config, "SQLALCHEMY_ENGINE_OPTIONS": {}, "SQLALCHEMY_DATABASE_URI": database_url})
-
-
 @pytest.fixture
-def dispose_engines():
-    apps = []
-    yield apps.append
-    for other in apps:
+def another_app(app):
+    """``another_app(**config)``: an app like the test app with some settings changed.
+
+    The job queue and the rate limiter are process-wide and follow the last app created,
+    so the test app gets them back afterwards.
+    """
+    made = []
+
+    def make(**overrides):
+        other = create_app({**app.config, "SQLALCHEMY_ENGINE_OPTIONS": {}, **overrides})
+        other.test_client_class = app.test_client_class
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
         with other.app_context():
             db.engine.dispose()
+    huey.configure(app)
+    limiter.init_app(app)
 
 
 @pytest.fixture(params=sorted(UNREACHABLE))
-def app_without_database(request, app, dispose_engines):
-    other = app_on(app, UNREACHABLE[request.param])
-    dispose_engines(other)
-    return other
+def app_without_database(request, another_app):
+    return another_app(SQLALCHEMY_DATABASE_URI=UNREACHABLE[request.param])
 
 
 def test_the_app_starts_and_pings_without_its_database(app_without_database):
@@ -176,10 +183,9 @@ def test_health_reports_the_database_down(app_without_database):
     assert body["database"] == {"ok": False}
 
 
-def test_the_app_recovers_when_the_database_comes_back(app, tmp_path, dispose_engines):
+def test_the_app_recovers_when_the_database_comes_back(another_app, tmp_path):
     location = tmp_path / "later"
-    recovering = app_on(app, f"sqlite:///{location / 'db.sqlite'}")
-    dispose_engines(recovering)
+    recovering = another_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{location / 'db.sqlite'}")
     client = recovering.test_client()
     assert_error(client.get("/api/v1/invites/by-token/abc"), 503, "database_unavailable")
     location.mkdir()
@@ -188,3 +194,13 @@ def test_the_app_recovers_when_the_database_comes_back(app, tmp_path, dispose_en
 
         upgrade()
     assert_error(client.get("/api/v1/invites/by-token/abc"), 404, "invite_not_found")
+
+
+def test_sign_in_with_redis_down_is_a_503(another_app, staff):
+    """Rate-limit counters live in Redis in production: without them sign-in cannot be safe."""
+    other = another_app(REDIS_URL="redis://127.0.0.1:1/0", RATELIMIT_STORAGE_URI=None, JOBS_IMMEDIATE=True)
+    response = other.test_client().post(
+        "/api/v1/auth/login", json={"phone": staff.member_a1.phone, "password": "correct-horse-battery"}
+    )
+    body = assert_error(response, 503, "cache_unavailable")
+    assert response.headers["Retry-After"] == "5" and "127.0.0.1" not in body["message"]

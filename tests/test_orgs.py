@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.orgs.models import Area
+from app.orgs.models import Area, TeamMembership
 from tests.factories.orgs import SQUARE
 from tests.support import Endpoint, assert_error, call, field_errors, matrix
 
@@ -158,6 +158,60 @@ def test_coordinator_makes_a_member_leader(client_as, staff, org):
     assert client_as(staff.member_a1).get("/api/v1/me").get_json()["teams"][0]["is_leader"] is True
 
 
+def roster_names(client, team) -> list[str]:
+    return [m["user"]["display_name"] for m in client.get(f"/api/v1/teams/{team.id}/members").get_json()]
+
+
+def test_a_member_moved_to_another_community_leaves_the_old_roster(client_as, staff, org):
+    """The roster leak: the old team (and its leader) kept the moved member's phone number."""
+    admin = client_as(staff.district_admin)
+    old_grant = staff.member_a1.role_grants[0]
+    admin.post(f"/api/v1/users/{staff.member_a1.id}/roles", json={"role": "member", "unit_id": org.b1.id})
+    assert admin.delete(f"/api/v1/users/{staff.member_a1.id}/roles/{old_grant.id}").status_code == 204
+    assert roster_names(client_as(staff.coordinator_a1), org.team_a1) == []
+    url = f"/api/v1/teams/{org.team_a1.id}/members/{staff.member_a1.id}"
+    assert_error(client_as(staff.coordinator_a1).patch(url, json={"is_leader": True}), 404, "not_found")
+    assert client_as(staff.member_a1).get("/api/v1/me").get_json()["teams"] == []
+
+
+def test_a_member_promoted_without_the_member_role_leaves_the_team(client_as, staff, org):
+    admin = client_as(staff.district_admin)
+    member_grant = staff.member_a1.role_grants[0]
+    admin.post(f"/api/v1/users/{staff.member_a1.id}/roles", json={"role": "coordinator", "unit_id": org.a1.id})
+    admin.delete(f"/api/v1/users/{staff.member_a1.id}/roles/{member_grant.id}")
+    assert roster_names(client_as(staff.district_admin), org.team_a1) == []
+
+
+def test_staff_who_still_patrol_are_listed_only_to_those_who_see_staff(client_as, staff, org, create_user):
+    leader = create_user(team=org.team_a1, is_leader=True, name="队长")
+    client_as(staff.district_admin).post(
+        f"/api/v1/users/{staff.member_a1.id}/roles", json={"role": "officer", "unit_id": org.a2.id}
+    )
+    assert roster_names(client_as(leader), org.team_a1) == ["队长"]
+    assert roster_names(client_as(staff.coordinator_a1), org.team_a1) == ["队长"]
+    assert roster_names(client_as(staff.street_a_officer), org.team_a1) == ["队长", "张建国"]
+
+
+def test_orphaned_memberships_are_ended_by_the_migration(app, in_app, staff, org):
+    """Rows the old code left behind (membership without a covering member grant) do not survive upgrade."""
+    from alembic import command
+    from flask_migrate import Config as MigrateConfig
+
+    from app.accounts.models import RoleGrant
+
+    with in_app():
+        db.session.execute(RoleGrant.__table__.delete().where(RoleGrant.user_id == staff.member_a1.id))
+        db.session.commit()
+        config = MigrateConfig(str(app.extensions["migrate"].directory) + "/alembic.ini")
+        config.set_main_option("script_location", app.extensions["migrate"].directory)
+        command.downgrade(config, "18b9ffa6a75e")
+        command.upgrade(config, "head")
+        remaining = db.session.scalar(
+            select(func.count()).select_from(TeamMembership).where(TeamMembership.user_id == staff.member_a1.id)
+        )
+    assert remaining == 0
+
+
 def test_leader_flag_for_a_non_member_is_a_404(client_as, staff, org):
     url = f"/api/v1/teams/{org.team_a1.id}/members/{staff.member_b1.id}"
     assert_error(client_as(staff.coordinator_a1).patch(url, json={"is_leader": True}), 404, "not_found")
@@ -276,6 +330,38 @@ def test_admin_writes_answer_by_role_and_scope(client_as, staff, org, create_are
     ids = {"a1": org.a1.id, "street_a": org.street_a.id, "team_a1": org.team_a1.id, "area": area.id}
     response = call(client_as(getattr(staff, who)), endpoint, ids)
     assert response.status_code == status, response.get_json()
+
+
+def test_coordinates_given_as_an_object_are_a_422(client_as, staff, org, in_app):
+    geometry = {"type": "Polygon", "coordinates": {"ring": [[116.45, 39.93]]}}
+    response = client_as(staff.street_a_admin).post(
+        "/api/v1/areas", json={"name": "坏区域", "unit_id": org.a1.id, "geometry": geometry}
+    )
+    body = assert_error(response, 422, "validation_failed")
+    assert field_errors(body) == {"geometry": ["geometry_malformed"]}
+
+
+@pytest.mark.parametrize("coordinate", ["116.45", True, None, [116.45]])
+def test_coordinates_must_be_numbers(client_as, staff, org, coordinate):
+    ring = [[116.45, 39.93], [116.46, 39.93], [coordinate, 39.94], [116.45, 39.93]]
+    response = client_as(staff.street_a_admin).post(
+        "/api/v1/areas",
+        json={"name": "坏区域", "unit_id": org.a1.id, "geometry": {"type": "Polygon", "coordinates": [ring]}},
+    )
+    assert field_errors(assert_error(response, 422, "validation_failed")) == {"geometry": ["geometry_malformed"]}
+
+
+def test_a_polygon_with_too_many_vertices_is_refused(client_as, staff, org):
+    import math
+
+    ring = [[116.45 + 0.01 * math.cos(i / 1000), 39.93 + 0.01 * math.sin(i / 1000)] for i in range(6000)]
+    ring.append(ring[0])
+    response = client_as(staff.street_a_admin).post(
+        "/api/v1/areas",
+        json={"name": "大区域", "unit_id": org.a1.id, "geometry": {"type": "Polygon", "coordinates": [ring]}},
+    )
+    body = assert_error(response, 422, "validation_failed")
+    assert body["errors"]["json"]["geometry"] == [{"code": "geometry_too_many_points", "params": {"at": "5000"}}]
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from app.accounts.models import RoleGrant, User, UserSession, UserStatus
 from app.core import clock
 from app.core.access import Grant, Membership, Principal, Role, UnitRef
 from app.extensions import db, login_manager
-from app.orgs.models import Team, TeamMembership, Unit
+from app.orgs.models import MembershipStatus, Team, TeamMembership, Unit
 
 ACTIVE_STATUSES = (UserStatus.ACTIVE, UserStatus.PENDING)
 
@@ -79,7 +79,7 @@ _GRANTS_AND_MEMBERSHIPS = union_all(
     )
     .join(Team, TeamMembership.team_id == Team.id)
     .join(Unit, Team.unit_id == Unit.id)
-    .where(TeamMembership.user_id == bindparam("user_id")),
+    .where(TeamMembership.user_id == bindparam("user_id"), TeamMembership.status == MembershipStatus.ACTIVE),
 )
 
 

@@ -100,6 +100,7 @@ class CsrfToken(MethodView):
 
 @blp.route("/auth/login")
 class Login(MethodView):
+    @blp.errors(401, 403, 429)
     @public
     @blp.arguments(LoginSchema)
     @blp.response(200, MeSchema)
@@ -135,6 +136,7 @@ class Logout(MethodView):
 class Register(MethodView):
     decorators = [limiter.limit(_config_limit("REGISTER_LIMIT_PER_IP"))]
 
+    @blp.errors(404, 409, 410, 429)
     @public
     @blp.arguments(RegisterSchema)
     @blp.response(201, MeSchema)
@@ -168,6 +170,7 @@ class Me(MethodView):
 
 @blp.route("/me/password")
 class MyPassword(MethodView):
+    @blp.errors(429)
     @allow_pending
     @blp.arguments(PasswordChangeSchema)
     @blp.response(204)
@@ -196,6 +199,7 @@ class MySessions(MethodView):
 
 @blp.route("/me/sessions/<int:session_id>")
 class MySessionById(MethodView):
+    @blp.errors(404)
     @allow_pending
     @blp.response(204)
     def delete(self, session_id):
@@ -228,6 +232,7 @@ def _invite_for_manager(invite_id: int) -> Invite:
 
 @blp.route("/teams/<int:team_id>/invites")
 class TeamInvites(MethodView):
+    @blp.errors(404)
     @blp.arguments(InviteCreateSchema)
     @blp.response(201, InviteSchema)
     def post(self, data, team_id):
@@ -255,6 +260,7 @@ class Invites(MethodView):
 
 @blp.route("/invites/<int:invite_id>/revoke")
 class InviteRevoke(MethodView):
+    @blp.errors(404)
     @blp.response(200, InviteSchema)
     def post(self, invite_id):
         """Revoke an invite: its link stops working at once."""
@@ -265,6 +271,7 @@ class InviteRevoke(MethodView):
 
 @blp.route("/invites/<int:invite_id>/qr.svg")
 class InviteQr(MethodView):
+    @blp.errors(404)
     @blp.response(200, content_type="image/svg+xml")
     def get(self, invite_id):
         """The invite link as a QR code (SVG)."""
@@ -278,6 +285,7 @@ class InviteQr(MethodView):
 
 @blp.route("/invites/by-token/<token>")
 class InviteByToken(MethodView):
+    @blp.errors(404, 410)
     @public
     @blp.response(200, InvitePreviewSchema)
     def get(self, token):
@@ -289,6 +297,7 @@ class InviteByToken(MethodView):
 class InviteAccept(MethodView):
     decorators = [limiter.limit(_config_limit("TOKEN_LIMIT_PER_IP"))]
 
+    @blp.errors(404, 409, 410, 429)
     @blp.response(200, InviteAcceptedSchema)
     def post(self, token):
         """Join the invite's team with my account (at once, or after a coordinator approves)."""
@@ -317,6 +326,7 @@ def _membership_request_for_manager(request_id: int) -> TeamMembership:
 
 @blp.route("/membership-requests/<int:request_id>/approve")
 class MembershipRequestApprove(MethodView):
+    @blp.errors(404, 409)
     @blp.response(200, MembershipRequestSchema)
     def post(self, request_id):
         """Let the account join the team (it gains the member role there)."""
@@ -327,6 +337,7 @@ class MembershipRequestApprove(MethodView):
 
 @blp.route("/membership-requests/<int:request_id>/reject")
 class MembershipRequestReject(MethodView):
+    @blp.errors(404, 409)
     @blp.response(204)
     def post(self, request_id):
         """Turn the request down; the account is not told who decided."""
@@ -352,6 +363,7 @@ def _user_for_manager(user_id: int) -> User:
 
 @blp.route("/users")
 class Users(MethodView):
+    @blp.errors(404)
     @blp.arguments(UserQuerySchema, location="query")
     @blp.response(200, UserSchema(many=True))
     @blp.paginate()
@@ -372,6 +384,7 @@ class Users(MethodView):
 
 @blp.route("/users/<int:user_id>")
 class UserById(MethodView):
+    @blp.errors(404)
     @blp.response(200, UserSchema)
     def get(self, user_id):
         """One account in my scope."""
@@ -380,6 +393,7 @@ class UserById(MethodView):
 
 @blp.route(f"/users/<int:user_id>/<any({','.join(STATUS_TRANSITIONS)}):action>")
 class UserAction(MethodView):
+    @blp.errors(404, 409)
     @blp.response(200, UserSchema)
     def post(self, user_id, action):
         """Approve or reject a registration; deactivate (ending its sessions) or reactivate an account."""
@@ -390,6 +404,7 @@ class UserAction(MethodView):
 
 @blp.route("/users/<int:user_id>/password-reset")
 class UserPasswordReset(MethodView):
+    @blp.errors(404)
     @blp.response(201, PasswordResetCreatedSchema)
     def post(self, user_id):
         """Issue a one-time password reset link for an account I manage."""
@@ -401,6 +416,7 @@ class UserPasswordReset(MethodView):
 
 @blp.route("/users/<int:user_id>/roles")
 class UserRoles(MethodView):
+    @blp.errors(404)
     @blp.arguments(RoleGrantCreateSchema)
     @blp.response(201, RoleGrantSchema)
     def post(self, data, user_id):
@@ -415,6 +431,7 @@ class UserRoles(MethodView):
 
 @blp.route("/users/<int:user_id>/roles/<int:grant_id>")
 class UserRoleById(MethodView):
+    @blp.errors(404)
     @blp.response(204)
     def delete(self, user_id, grant_id):
         """Take a role away; the last one stays (deactivate the account instead)."""
@@ -434,12 +451,14 @@ class UserRoleById(MethodView):
 class PasswordResetByToken(MethodView):
     decorators = [limiter.limit(_config_limit("TOKEN_LIMIT_PER_IP"), methods=["POST"])]
 
+    @blp.errors(404, 410)
     @public
     @blp.response(200, PasswordResetPreviewSchema)
     def get(self, token):
         """Check a reset link before asking for the new password."""
         return services.find_usable_reset(token)
 
+    @blp.errors(404, 410, 429)
     @public
     @blp.arguments(PasswordResetSchema)
     @blp.response(204)

@@ -44,6 +44,7 @@ from app.core.access import (
     Role,
     UnitRef,
     in_subtrees,
+    scoped_select,
 )
 from app.errors import Conflict, Forbidden, Gone, NotFound, RuleViolation, Unauthorized
 from app.extensions import db
@@ -142,19 +143,21 @@ def revoke_role(grant: RoleGrant, by: Principal) -> None:
     """Take a role away. The account keeps at least one; team memberships its member
     grants no longer cover end with it."""
     user = grant.user
-    # Serialise role changes of one account (PostgreSQL; SQLite serialises every write),
-    # so two removals at once cannot leave it with no role, unseen and unmanageable.
+    # Two removals at once must not leave the account with no role, unseen and unmanageable.
+    # The delete only happens while another grant remains, judged inside the statement
+    # (SQLite runs each write alone); PostgreSQL also serialises role changes of one account
+    # on its row, so the second statement's snapshot sees the first one's delete.
     db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
-    remaining = db.session.scalar(
+    others = (
         select(func.count()).select_from(RoleGrant).where(RoleGrant.user_id == user.id, RoleGrant.id != grant.id)
-    )
-    if not remaining:
-        raise RuleViolation("last_role", "an account keeps at least one role; deactivate it instead")
+    ).scalar_subquery()
     removed = db.session.execute(
-        delete(RoleGrant).where(RoleGrant.id == grant.id).execution_options(synchronize_session=False)
+        delete(RoleGrant).where(RoleGrant.id == grant.id, others > 0).execution_options(synchronize_session=False)
     ).rowcount
     if not removed:
-        raise NotFound("not_found", "the account has no such role")
+        if db.session.scalar(select(RoleGrant.id).where(RoleGrant.id == grant.id)) is None:
+            raise NotFound("not_found", "the account has no such role")
+        raise RuleViolation("last_role", "an account keeps at least one role; deactivate it instead")
     db.session.expire(user, ["role_grants", "memberships"])
     if grant.role == Role.MEMBER:
         end_memberships_outside(user.id)
@@ -352,12 +355,8 @@ def accept_invite(token: str, user: User) -> TeamMembership:
 
 
 def membership_requests_visible_to(viewer: Principal) -> Select:
-    return (
-        select(TeamMembership)
-        .join(Team, TeamMembership.team_id == Team.id)
-        .join(Unit, Team.unit_id == Unit.id)
-        .where(TeamMembership.status == MembershipStatus.PENDING)
-        .where(in_subtrees(Unit.path, viewer.unit_paths(MANAGER_ROLES)))
+    return scoped_select(TeamMembership, viewer, MANAGER_ROLES, through=TeamMembership.team).where(
+        TeamMembership.status == MembershipStatus.PENDING
     )
 
 

@@ -222,6 +222,8 @@ def require(allowed: bool) -> None:
 
 def public(view):
     view.is_public = True
+    # Read by the OpenAPI document too: a public operation never answers 401.
+    view._apidoc = {**getattr(view, "_apidoc", {}), "public": True}
     return view
 
 

@@ -3,6 +3,7 @@
 import json
 import math
 import time
+from http import HTTPStatus
 
 import flask_smorest
 from flask import current_app
@@ -108,7 +109,50 @@ class JsonParser(FlaskParser):
         return json.loads(body.decode("utf-8"))
 
 
+WRITE_METHODS = {"post", "put", "patch", "delete"}
+
+
 class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's Blueprint; the OpenAPI document lists each operation's error answers.
+
+    Automatic: 401 and 403 (signed out, pending) unless the view is public; 400 (CSRF,
+    malformed JSON) on writes, 415 and 422 on writes with a body; 503 (a backing service
+    down). Views add the rest with ``@blp.errors(404, 409, ...)``.
+    """
+
     ARGUMENTS_PARSER = JsonParser()
     # List pages sized for rosters and review queues.
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 50, "max_page_size": 200}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._prepare_doc_cbks.insert(0, self._prepare_error_doc)
+
+    @staticmethod
+    def errors(*statuses: int, automatic: bool = True):
+        """Document the error answers this view gives beyond the automatic ones
+        (``automatic=False``: only these, for views that touch nothing that can fail)."""
+
+        def decorate(view):
+            view._apidoc = {**getattr(view, "_apidoc", {}), "errors": statuses, "automatic_errors": automatic}
+            return view
+
+        return decorate
+
+    @staticmethod
+    def _prepare_error_doc(doc, doc_info, *, method, **kwargs):
+        statuses = set(doc_info.get("errors", ()))
+        if doc_info.get("automatic_errors", True):
+            statuses.add(503)
+            if not doc_info.get("public"):
+                statuses |= {401, 403}
+            if method in WRITE_METHODS:
+                statuses.add(400)
+                if "arguments" in doc_info:
+                    statuses |= {415, 422}
+        responses = doc_info.setdefault("response", {}).setdefault("responses", {})
+        for status in sorted(statuses):
+            name = HTTPStatus(status).name
+            if name not in responses.get(status, []):
+                responses.setdefault(status, []).append(name)
+        return doc

@@ -40,8 +40,9 @@ class PatrolHuey(Huey):
         elif config["REDIS_URL"]:
             self.storage_class, self.storage_kwargs = RedisStorage, {"url": config["REDIS_URL"]}
         else:
-            filename = config["JOBS_SQLITE_PATH"] or str(Path(app.instance_path) / "jobs.sqlite")
-            self.storage_class, self.storage_kwargs = SqliteStorage, {"filename": filename}
+            filename = Path(config["JOBS_SQLITE_PATH"] or Path(app.instance_path) / "jobs.sqlite")
+            filename.touch(mode=0o600)  # jobs carry ids only, but the file is nobody else's business
+            self.storage_class, self.storage_kwargs = SqliteStorage, {"filename": str(filename)}
         self.storage = self.create_storage()
 
 

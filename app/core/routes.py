@@ -58,6 +58,7 @@ class HealthSchema(ApiSchema):
 
 @blp.route("/ping")
 class Ping(MethodView):
+    @blp.errors(automatic=False)
     @public
     def get(self):
         """Liveness probe; touches neither the session nor the database."""
@@ -123,6 +124,7 @@ class Health(MethodView):
 
 @blp.route("/client-config")
 class ClientConfig(MethodView):
+    @blp.errors(automatic=False)
     @public
     @blp.response(200, ClientConfigSchema)
     def get(self):

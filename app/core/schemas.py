@@ -205,7 +205,9 @@ class IdConverter(IntegerConverter):
 class TextConverter(UnicodeConverter):
     """``<token>`` in URLs: a path segment without control characters (a NUL is a 404, not a 500)."""
 
-    regex = "[^/\x00-\x1f\x7f]+"
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, *args, **kwargs)
+        self.regex = "[^/\x00-\x1f\x7f]{1,}"
 
 
 def id_parameter_schema(converter) -> dict:

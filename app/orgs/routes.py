@@ -64,6 +64,7 @@ class Units(MethodView):
         columns = {"name": Unit.name, "created_at": Unit.created_at}
         return paginate(apply_sort(stmt, query["sort"], columns, Unit.id), pagination_parameters)
 
+    @blp.errors(404)
     @blp.arguments(UnitCreateSchema)
     @blp.response(201, UnitSchema)
     def post(self, data):
@@ -79,11 +80,13 @@ class Units(MethodView):
 
 @blp.route("/units/<int:unit_id>")
 class UnitById(MethodView):
+    @blp.errors(404)
     @blp.response(200, UnitSchema)
     def get(self, unit_id):
         """Get one unit."""
         return get_in_scope_or_404(Unit, unit_id, current_user)
 
+    @blp.errors(404)
     @blp.arguments(UnitUpdateSchema)
     @blp.response(200, UnitSchema)
     def patch(self, data, unit_id):
@@ -95,6 +98,7 @@ class UnitById(MethodView):
 
 @blp.route(f"/units/<int:unit_id>/{ACTIVATION}")
 class UnitActivation(MethodView):
+    @blp.errors(404)
     @blp.response(200, UnitSchema)
     def post(self, unit_id, action):
         """Deactivate or reactivate a unit."""
@@ -116,6 +120,7 @@ class Teams(MethodView):
         columns = {"name": Team.name, "created_at": Team.created_at}
         return paginate(apply_sort(stmt, query["sort"], columns, Team.id), pagination_parameters)
 
+    @blp.errors(404)
     @blp.arguments(TeamCreateSchema)
     @blp.response(201, TeamSchema)
     def post(self, data):
@@ -127,11 +132,13 @@ class Teams(MethodView):
 
 @blp.route("/teams/<int:team_id>")
 class TeamById(MethodView):
+    @blp.errors(404)
     @blp.response(200, TeamSchema)
     def get(self, team_id):
         """Get one team."""
         return get_in_scope_or_404(Team, team_id, current_user)
 
+    @blp.errors(404)
     @blp.arguments(TeamUpdateSchema)
     @blp.response(200, TeamSchema)
     def patch(self, data, team_id):
@@ -143,6 +150,7 @@ class TeamById(MethodView):
 
 @blp.route(f"/teams/<int:team_id>/{ACTIVATION}")
 class TeamActivation(MethodView):
+    @blp.errors(404)
     @blp.response(200, TeamSchema)
     def post(self, team_id, action):
         """Deactivate or reactivate a team."""
@@ -153,6 +161,7 @@ class TeamActivation(MethodView):
 
 @blp.route("/teams/<int:team_id>/members")
 class TeamMembers(MethodView):
+    @blp.errors(404)
     @blp.response(200, TeamMemberSchema(many=True))
     @blp.paginate()
     def get(self, team_id, pagination_parameters):
@@ -175,6 +184,7 @@ class TeamMembers(MethodView):
 
 @blp.route("/teams/<int:team_id>/members/<int:user_id>")
 class TeamMemberById(MethodView):
+    @blp.errors(404)
     @blp.arguments(TeamMemberUpdateSchema)
     @blp.response(200, TeamMemberSchema)
     def patch(self, data, team_id, user_id):
@@ -202,6 +212,7 @@ class Areas(MethodView):
         columns = {"name": Area.name, "created_at": Area.created_at}
         return paginate(apply_sort(stmt, query["sort"], columns, Area.id), pagination_parameters)
 
+    @blp.errors(404)
     @blp.arguments(AreaCreateSchema)
     @blp.response(201, AreaSchema)
     def post(self, data):
@@ -213,11 +224,13 @@ class Areas(MethodView):
 
 @blp.route("/areas/<int:area_id>")
 class AreaById(MethodView):
+    @blp.errors(404)
     @blp.response(200, AreaSchema)
     def get(self, area_id):
         """Get one patrol area."""
         return get_in_scope_or_404(Area, area_id, current_user)
 
+    @blp.errors(404)
     @blp.arguments(AreaUpdateSchema)
     @blp.response(200, AreaSchema)
     def patch(self, data, area_id):
@@ -229,6 +242,7 @@ class AreaById(MethodView):
 
 @blp.route(f"/areas/<int:area_id>/{ACTIVATION}")
 class AreaActivation(MethodView):
+    @blp.errors(404)
     @blp.response(200, AreaSchema)
     def post(self, area_id, action):
         """Deactivate or reactivate an area."""

@@ -1,0 +1,88 @@
+"""Response headers every answer gets: security policy, API caching, compression of large JSON."""
+
+import gzip
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, request
+
+# Large JSON (rosters, queues, exports' previews) compresses 5-10×; small answers are not worth it.
+COMPRESS_MIN_BYTES = 1400
+
+
+def _origin(url: str | None) -> str | None:
+    """The origin of a tile template: ``https://t{s}.tianditu.gov.cn/...`` → ``https://*.tianditu.gov.cn``."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    host = parts.netloc
+    if "{s}" in host:
+        host = "*." + host.split(".", 1)[1]
+    return f"{parts.scheme}://{host}"
+
+
+def content_security_policy(config) -> str:
+    """The PWA's policy: its own scripts only; images also from the tile server and photo storage."""
+    images = ["'self'", "data:", "blob:", *filter(None, [_origin(config["MAP_TILE_URL"])]), *config["CSP_IMG_ORIGINS"]]
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            f"img-src {' '.join(images)}",
+            "connect-src 'self'",
+            "font-src 'self'",
+            "worker-src 'self'",
+            "manifest-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+# Swagger UI starts itself with an inline script and inline styles.
+DOCS_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'"
+)
+
+
+def security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    if request.path.startswith("/api/v1/docs"):
+        headers.setdefault("Content-Security-Policy", DOCS_POLICY)
+    else:
+        headers.setdefault("Content-Security-Policy", current_app.extensions["content_security_policy"])
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if request.path.startswith("/api/") and "Cache-Control" not in headers:
+        # Answers carry personal data: no shared cache, no back-forward cache, no disk copy.
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def compress_json(response: Response) -> Response:
+    if (
+        response.mimetype != "application/json"
+        or response.direct_passthrough
+        or "Content-Encoding" in response.headers
+        or "gzip" not in request.accept_encodings
+    ):
+        return response
+    body = response.get_data()
+    if len(body) < COMPRESS_MIN_BYTES:
+        return response
+    response.set_data(gzip.compress(body, compresslevel=5))
+    response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    return response
+
+
+def init_http(app: Flask) -> None:
+    app.extensions["content_security_policy"] = content_security_policy(app.config)
+    app.after_request(compress_json)
+    app.after_request(security_headers)

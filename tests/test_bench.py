@@ -1,0 +1,526 @@
+"""The load bench's pure parts: wrk's output, CPU accounting, targets, the report, scenarios, the CLI.
+
+No server, no wrk and no database: these run in the normal suite on any backend.
+"""
+
+import json
+from datetime import datetime
+
+import pytest
+
+from bench import BenchError
+from bench.cpu import CLK_TCK, Proc, Services, cpu_shares, descendants, parse_proc_stat, tree_cpu
+from bench.first_load import first_load
+from bench.report import COLUMNS, markdown, results_stem, save, table_row
+from bench.run import bench_environment, evaluate, parse_args, pool_sizes
+from bench.scenarios import SCENARIOS, Scenario, Session, assign_members, schedule, select
+from bench.seed import member_phone
+from bench.targets import CeilingShare, KdfShare, first_load_verdict, ratio
+from bench.wrk import Request, failed, parse_wrk, write_requests, wrk_command
+
+
+@pytest.fixture(autouse=True)
+def _clean_database():
+    """These tests never touch the database: no app, no schema, nothing to empty afterwards."""
+    yield
+
+
+def bench_json(**overrides) -> str:
+    raw = {
+        "requests": 20000,
+        "duration_us": 10_000_000,
+        "bytes": 1_000_000,
+        "errors": {"connect": 0, "read": 0, "write": 0, "status": 0, "timeout": 0},
+        "latency_us": {
+            "min": 300,
+            "mean": 8123.4,
+            "stdev": 900.0,
+            "max": 91000,
+            "p50": 7000,
+            "p75": 9000,
+            "p90": 15000,
+            "p95": 25500,
+            "p99": 40000,
+            "p99.9": 60000,
+        },
+        "statuses": {},
+    }
+    raw.update(overrides)
+    return f"Running 10s test @ http://127.0.0.1:8000\nRequests/sec:   1999.87\nBENCH_JSON {json.dumps(raw)}\n"
+
+
+def a_run(clients=16, rps=1000.0, p95_ms=20.0, non_2xx=0, **extra) -> dict:
+    run = {
+        "clients": clients,
+        "rps": rps,
+        "p50_ms": 5.0,
+        "p95_ms": p95_ms,
+        "p99_ms": 30.0,
+        "non_2xx": non_2xx,
+        "statuses": {},
+        "socket_errors": {"connect": 0, "read": 0, "write": 0, "timeout": 0},
+        "cpu": {"server_pct": 90.0, "database_pct": 1.0, "other_pct": 2.0},
+        "cpu_ms_per_request": 1.04,
+        "steady_latency_ms": round(clients / rps * 1000, 1),
+    }
+    run.update(extra)
+    return run
+
+
+# wrk -------------------------------------------------------------------------------------
+
+
+def test_parse_wrk_reads_throughput_and_percentiles_in_ms():
+    run = parse_wrk(bench_json(), threads=2, clients=16)
+    assert (run["clients"], run["threads"], run["requests"], run["seconds"]) == (16, 2, 20000, 10.0)
+    assert run["rps"] == 2000.0
+    assert run["wrk_requests_per_sec"] == 1999.87
+    assert (run["p50_ms"], run["p95_ms"], run["p99_ms"], run["max_ms"]) == (7.0, 25.5, 40.0, 91.0)
+    assert run["mean_ms"] == 8.123
+
+
+def test_parse_wrk_counts_every_status_outside_2xx_when_tallied():
+    run = parse_wrk(bench_json(statuses={"200": 50, "302": 2, "429": 3}), threads=2, clients=16)
+    assert run["non_2xx"] == 5
+
+
+def test_parse_wrk_takes_wrk_status_errors_without_a_tally():
+    errors = {"connect": 0, "read": 1, "write": 0, "status": 7, "timeout": 2}
+    run = parse_wrk(bench_json(errors=errors), threads=1, clients=1)
+    assert run["non_2xx"] == 7
+    assert run["socket_errors"] == {"connect": 0, "read": 1, "write": 0, "timeout": 2}
+    assert failed(run)
+
+
+def test_parse_wrk_refuses_output_without_the_bench_json_line():
+    with pytest.raises(BenchError, match="BENCH_JSON"):
+        parse_wrk("Requests/sec: 10\n", threads=1, clients=1)
+
+
+@pytest.mark.parametrize(("clients", "threads"), [(1, 1), (2, 2), (16, 2), (64, 2)])
+def test_wrk_command_uses_at_most_two_threads(clients, threads, tmp_path):
+    cmd = wrk_command("wrk", "http://127.0.0.1:1", tmp_path / "r.tsv", clients, 10)
+    assert cmd[cmd.index("-t") + 1] == str(threads)
+    assert cmd[cmd.index("-c") + 1] == str(clients)
+    assert cmd[cmd.index("-d") + 1] == "10s"
+    assert cmd[-1] == str(tmp_path / "r.tsv")
+
+
+def test_wrk_command_asks_rotate_lua_for_a_status_tally(tmp_path):
+    cmd = wrk_command("wrk", "http://127.0.0.1:1", tmp_path / "r.tsv", 16, 2.5, count_statuses=True)
+    assert cmd[-2:] == [str(tmp_path / "r.tsv"), "count"]
+    assert "2.5s" in cmd
+
+
+def test_write_requests_writes_one_tab_separated_line_per_request(tmp_path):
+    path = write_requests(
+        tmp_path / "r.tsv",
+        [Request("GET", "/api/v1/me", "session=abc"), Request("POST", "/x", "session=d", "tok", '{"a": 1}')],
+    )
+    assert path.read_text().splitlines() == ["GET\t/api/v1/me\tsession=abc\t\t", 'POST\t/x\tsession=d\ttok\t{"a": 1}']
+
+
+@pytest.mark.parametrize("field", ["cookie", "csrf", "body"])
+@pytest.mark.parametrize("bad", ["\t", "\n", "\r"])
+def test_a_request_with_a_tab_or_newline_is_refused(field, bad):
+    with pytest.raises(BenchError, match="tab or newline"):
+        Request("GET", "/", **{field: f"x{bad}y"}).line()
+
+
+def test_write_requests_refuses_an_empty_list(tmp_path):
+    with pytest.raises(BenchError, match="no requests"):
+        write_requests(tmp_path / "r.tsv", [])
+
+
+# CPU accounting --------------------------------------------------------------------------
+
+
+def test_parse_proc_stat_reads_names_with_spaces_and_parentheses():
+    fields = ["S", "41"] + ["0"] * 9 + ["250", "50"] + ["0"] * 30
+    ppid, name, cpu = parse_proc_stat(f"1234 (gunicorn: (worker) x) {' '.join(fields)}")
+    assert (ppid, name) == (41, "gunicorn: (worker) x")
+    assert cpu == pytest.approx(300 / CLK_TCK)
+
+
+def test_tree_cpu_sums_a_process_and_all_its_descendants():
+    table = {
+        10: Proc(1, "gunicorn", 1.0),
+        11: Proc(10, "gunicorn", 2.0),
+        12: Proc(11, "python", 0.5),
+        20: Proc(1, "wrk", 9.0),
+    }
+    assert descendants(10, table) == {10, 11, 12}
+    assert tree_cpu(10, table) == 3.5
+
+
+@pytest.mark.parametrize(
+    ("proc", "services", "owned"),
+    [
+        (Proc(1, "postgres", 1, "postgres: 15/main: postgres pingan_bench 127.0.0.1(4242) idle"), "bench", True),
+        (Proc(1, "postgres", 1, "postgres: 15/main: postgres pingan_dev 127.0.0.1(4242) SELECT"), "bench", False),
+        (Proc(1, "postgres", 1, "postgres: postgres pingan_bench [local] idle"), "bench", True),
+        (Proc(1, "postgres", 1, "postgres: 15/main: checkpointer"), "bench", True),
+        (Proc(1, "postgres", 1, "postgres: 15/main: checkpointer"), "sqlite", False),
+        (Proc(1, "redis-server", 1), "bench+redis", True),
+        (Proc(1, "redis-server", 1), "bench", False),
+        (Proc(1, "node", 1), "bench+redis", False),
+    ],
+)
+def test_services_own_the_bench_database_and_redis_only_when_used(proc, services, owned):
+    chosen = {
+        "bench": Services(database="pingan_bench"),
+        "bench+redis": Services(database="pingan_bench", redis=True),
+        "sqlite": Services(),
+    }[services]
+    assert chosen.owns(proc) is owned
+
+
+def test_cpu_shares_are_percent_of_all_cores_with_the_rest_as_other():
+    shares = cpu_shares(wall_s=10, cores=2, busy_s=18, steal_s=0.2, own_s=4, server_s=12, services_s=1)
+    assert shares["busy_pct"] == 90.0
+    assert shares["server_pct"] == 60.0
+    assert shares["database_pct"] == 5.0
+    assert shares["bench_and_wrk_pct"] == 20.0
+    assert shares["other_pct"] == 5.0
+    assert shares["steal_pct"] == 1.0
+
+
+# Targets ---------------------------------------------------------------------------------
+
+
+ME = CeilingShare(min_share=0.5, clients=16, max_p95_factor=2.0)
+
+
+def test_ceiling_share_passes_at_exactly_half_the_throughput_and_twice_the_p95():
+    verdict = ME.evaluate("GET /me", {16: a_run(rps=500, p95_ms=40)}, {16: a_run(rps=1000, p95_ms=20)}, None)
+    assert verdict.ok is True
+    assert verdict.line.startswith("PASS GET /me at 16 clients: 500 req/s = 50% of the ceiling's 1000")
+    assert "p95 40.0 ms = 2.0× the ceiling's 20.0 ms" in verdict.line
+
+
+@pytest.mark.parametrize(
+    ("run", "why"),
+    [
+        (a_run(rps=499, p95_ms=20), "too slow"),
+        (a_run(rps=900, p95_ms=40.1), "p95 too high"),
+        (a_run(rps=900, p95_ms=20, non_2xx=1), "a failed request"),
+    ],
+)
+def test_ceiling_share_fails(run, why):
+    verdict = ME.evaluate("GET /me", {16: run}, {16: a_run(rps=1000, p95_ms=20)}, None)
+    assert verdict.ok is False, why
+    assert verdict.line.startswith("FAIL")
+
+
+def test_ceiling_share_without_a_p95_limit_judges_throughput_only():
+    target = CeilingShare(min_share=0.5, clients=16, max_p95_factor=None)
+    verdict = target.evaluate("GET /x", {16: a_run(rps=600, p95_ms=500)}, {16: a_run(rps=1000, p95_ms=20)}, None)
+    assert verdict.ok is True
+    assert "p95" not in verdict.detail
+
+
+@pytest.mark.parametrize(
+    ("runs", "ceiling"), [({}, {16: a_run()}), ({16: a_run()}, {}), ({1: a_run(clients=1)}, {1: a_run(clients=1)})]
+)
+def test_ceiling_share_is_skipped_without_both_runs_at_its_concurrency(runs, ceiling):
+    verdict = ME.evaluate("GET /me", runs, ceiling, None)
+    assert verdict.ok is None
+    assert verdict.line.startswith("SKIP")
+
+
+@pytest.mark.parametrize(("rps", "ok"), [(7.0, True), (6.9, False)])
+def test_kdf_share_compares_sign_ins_with_hashes_per_second_of_two_processes(rps, ok):
+    verdict = KdfShare(min_share=0.7, clients=16).evaluate(
+        "POST /login", {16: a_run(rps=rps)}, {}, {"hashes_per_s_2_procs": 10.0}
+    )
+    assert verdict.ok is ok
+    assert "of argon2's 10.0 hashes/s with 2 processes" in verdict.detail
+
+
+def test_kdf_share_is_skipped_without_a_kdf_measurement():
+    assert KdfShare().evaluate("POST /login", {16: a_run()}, {}, None).ok is None
+
+
+def test_ratio_to_nothing_is_none():
+    assert ratio(5, 0) is None
+    assert ratio(5, 10) == 0.5
+
+
+@pytest.mark.parametrize(("total", "ok"), [(60 * 1024, True), (60 * 1024 + 1, False)])
+def test_first_load_budget_is_60_kb_gzipped(total, ok):
+    assert first_load_verdict({"built": True, "js_css_gzip_bytes": total}).ok is ok
+
+
+def test_first_load_is_skipped_when_the_front_end_is_not_built():
+    verdict = first_load_verdict({"built": False, "note": "index.html not found"})
+    assert verdict.ok is None
+    assert "index.html not found" in verdict.line
+
+
+# First load ------------------------------------------------------------------------------
+
+
+def test_first_load_gzips_each_script_stylesheet_and_modulepreload_once(tmp_path):
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "app.js").write_text("console.log('x');" * 100)
+    (tmp_path / "assets" / "app.css").write_text("body{color:red}" * 100)
+    (tmp_path / "assets" / "chunk.js").write_text("export const y = 1;")
+    (tmp_path / "index.html").write_text(
+        '<script type="module" src="/assets/app.js"></script>'
+        '<link rel="modulepreload" href="/assets/chunk.js"><link rel="modulepreload" href="/assets/app.js?v=1">'
+        '<link rel="stylesheet" href="/assets/app.css"><link rel="icon" href="/favicon.svg">'
+        '<script src="https://cdn.example/x.js"></script><script src="/assets/missing.js"></script>'
+    )
+    load = first_load(tmp_path)
+    assert [(f["url"], f["kind"]) for f in load["files"]] == [
+        ("/assets/app.js", "script"),
+        ("/assets/chunk.js", "modulepreload"),
+        ("/assets/app.css", "stylesheet"),
+    ]
+    assert all(f["gzip_bytes"] > 0 for f in load["files"])
+    assert load["files"][0]["gzip_bytes"] < load["files"][0]["bytes"]
+    assert load["js_css_gzip_bytes"] == sum(f["gzip_bytes"] for f in load["files"])
+    assert [s["why"] for s in load["skipped"]] == ["external", "not in dist"]
+
+
+def test_first_load_says_when_the_front_end_is_not_built(tmp_path):
+    load = first_load(tmp_path)
+    assert load["built"] is False
+    assert "npm run build" in load["note"]
+
+
+# Scenarios -------------------------------------------------------------------------------
+
+
+def test_the_registry_loads_ping_me_and_sign_in():
+    assert [s.name for s in SCENARIOS] == ["ping", "me", "login"]
+    me = select(["me"])[0]
+    assert me.sessions == "members"
+    assert me.target == CeilingShare(min_share=0.5, clients=16, max_p95_factor=2.0)
+
+
+def test_select_keeps_the_registry_order_and_refuses_unknown_names():
+    assert [s.name for s in select(["login", "ping"])] == ["ping", "login"]
+    with pytest.raises(BenchError, match="unknown scenarios: nope"):
+        select(["me", "nope"])
+
+
+def test_schedule_runs_the_ceiling_next_to_each_endpoint_and_kdf_bound_runs_last():
+    plan = [(s.name, c) for s, c in schedule(select(["ping", "me", "login"]), [1, 16])]
+    assert plan == [("ping", 1), ("me", 1), ("ping", 16), ("me", 16), ("login", 1), ("login", 16)]
+
+
+def test_a_new_scenario_is_one_declaration_with_requests_built_per_session():
+    checkin = Scenario(
+        "checkin",
+        "POST",
+        lambda s: f"/api/v1/shifts/{s.member % 3 + 1}/check-in",
+        sessions="members",
+        body=lambda s: {"at": "gate", "phone": s.phone},
+        target=CeilingShare(min_share=0.3),
+    )
+    sessions = [Session(4, "+8615000000004", "session=a", "t4"), Session(5, "+8615000000005", "session=b", "t5")]
+    assert checkin.requests(sessions) == [
+        Request("POST", "/api/v1/shifts/2/check-in", "session=a", "t4", '{"at": "gate", "phone": "+8615000000004"}'),
+        Request("POST", "/api/v1/shifts/3/check-in", "session=b", "t5", '{"at": "gate", "phone": "+8615000000005"}'),
+    ]
+    assert checkin.label == "POST checkin"
+    assert not checkin.kdf_bound
+
+
+def test_a_read_sends_the_session_cookie_but_no_csrf_token():
+    me = select(["me"])[0]
+    assert me.requests([Session(1, "+8615000000001", "session=a", "tok")]) == [
+        Request("GET", "/api/v1/me", "session=a")
+    ]
+
+
+def test_an_anonymous_scenario_is_one_request():
+    assert select(["ping"])[0].requests([]) == [Request("GET", "/api/v1/ping")]
+
+
+def test_the_sign_in_scenario_posts_each_phone_with_its_pre_login_cookie_and_token():
+    login = select(["login"])[0]
+    [request] = login.requests([Session(9, "+8615000000009", "session=pre", "tok")])
+    assert (request.method, request.path, request.cookie, request.csrf) == (
+        "POST",
+        "/api/v1/auth/login",
+        "session=pre",
+        "tok",
+    )
+    assert json.loads(request.body)["phone"] == "+8615000000009"
+    assert login.kdf_bound
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        {"path": lambda s: "/x"},
+        {"path": "/x", "body": lambda s: {}},
+        {"path": "/x", "sessions": "officers"},
+    ],
+)
+def test_a_scenario_that_needs_sessions_must_name_a_known_pool(scenario):
+    with pytest.raises(BenchError):
+        Scenario("x", "POST", **scenario)
+
+
+def test_assign_members_gives_each_pool_its_own_members_the_same_every_time():
+    pools = assign_members({"members": 20, "pre-login": 50}, population=1000)
+    assert [len(pools["members"]), len(pools["pre-login"])] == [20, 50]
+    assert not set(pools["members"]) & set(pools["pre-login"])
+    assert pools == assign_members({"members": 20, "pre-login": 50}, population=1000)
+
+
+def test_assign_members_refuses_more_members_than_seeded():
+    with pytest.raises(BenchError, match="only 10 are seeded"):
+        assign_members({"members": 8, "pre-login": 8}, population=10)
+
+
+def test_member_phones_are_stored_in_e164():
+    assert member_phone(0) == "+8615000000000"
+    assert member_phone(19999) == "+8615000019999"
+
+
+# Report ----------------------------------------------------------------------------------
+
+
+def results_fixture() -> dict:
+    return {
+        "date": "2026-11-30 10:00 UTC",
+        "machine": {
+            "hostname": "vm",
+            "nproc": 2,
+            "cpu_model": "EPYC",
+            "memory_gib": 8.0,
+            "kernel": "6.1",
+            "python": "3.11.7",
+            "db_kind": "postgresql",
+            "db_version": "PostgreSQL 15.8",
+            "redis": "redis://127.0.0.1:6379/14",
+            "gunicorn": {
+                "workers": 3,
+                "threads": 4,
+                "worker_class": "gthread",
+                "overrides": {},
+                "running": {"workers": 3},
+            },
+            "wrk": "wrk 4.1.0",
+            "git_commit": "abc1234",
+            "backend_uncommitted_changes": False,
+        },
+        "parameters": {
+            "app": "wsgi:app",
+            "duration_s": 10,
+            "warmup_s": 2,
+            "kdf_bound_duration_s": 10,
+            "pools": {"members": 200, "pre-login": 1000},
+        },
+        "loadavg_before": ["0.1", "0.2", "0.3"],
+        "population": {"users": 20004, "teams": 208, "role_grants": 20004},
+        "ceiling": "ping",
+        "scenarios": {s.name: s.describe() for s in SCENARIOS},
+        "kdf": {
+            "time_cost": 3,
+            "memory_kib": 65536,
+            "parallelism": 2,
+            "hashes_per_s_1_core": 3.6,
+            "hashes_per_s_2_procs": 7.4,
+        },
+        "runs": {
+            "ping": [a_run(rps=2000, p95_ms=20)],
+            "me": [a_run(rps=1100, p95_ms=35)],
+            "login": [a_run(rps=6.3, p95_ms=2900, cpu_ms_per_request=316.5)],
+        },
+        "first_load": {"built": False, "note": "not built"},
+    }
+
+
+def test_the_table_has_the_columns_other_tools_read():
+    assert {"Endpoint", "req/s", "p95 ms"} <= set(COLUMNS)
+    assert COLUMNS[:3] == ["Endpoint", "Clients", "req/s"]
+
+
+def test_a_table_row_compares_throughput_and_p95_with_the_ceiling():
+    row = table_row("GET /api/v1/me", a_run(rps=1100, p95_ms=35), a_run(rps=2000, p95_ms=20))
+    assert row == "| GET /api/v1/me | 16 | 1100.0 | 5.00 | 35.0 | 30.0 | 0 | 0 | 55% | 1.8× | 1.04 | 90 / 1 / 2 |"
+
+
+def test_a_row_without_a_ceiling_run_shows_dashes():
+    cells = table_row("GET /x", a_run(), None).split(" | ")
+    assert cells[COLUMNS.index("vs ceiling")] == "—"
+    assert cells[COLUMNS.index("p95 vs ceiling")] == "—"
+
+
+def test_markdown_renders_the_table_the_kdf_rate_and_the_verdicts():
+    results = results_fixture()
+    results["targets"] = evaluate(results, SCENARIOS)
+    report = markdown(results)
+    assert "# Benchmark 2026-11-30 10:00 UTC — postgresql + Redis" in report
+    assert "3 workers × 4 threads" in report
+    assert "| GET /api/v1/me (signed in) | 16 | 1100.0 |" in report
+    assert "**3.6 hashes/s on 1 core, 7.4 hashes/s with 2 processes**" in report
+    assert "- PASS GET /api/v1/me (signed in) at 16 clients: 1100 req/s = 55% of the ceiling's 2000" in report
+    assert "- PASS POST /api/v1/auth/login at 16 clients: 6.3 req/s = 85%" in report
+    assert "- SKIP first load not measured: not built" in report
+
+
+def test_markdown_says_when_gunicorn_runs_other_workers_than_configured():
+    results = results_fixture()
+    results["machine"]["gunicorn"]["running"] = {"workers": 1}
+    results["targets"] = []
+    assert "3 workers × 4 threads configured, **1 running**" in markdown(results)
+
+
+def test_results_are_named_by_day_host_and_database(tmp_path):
+    stem = results_stem(datetime(2026, 11, 30, 23, 59), "vm.local/x", "sqlite")
+    assert stem == "2026-11-30-vm.local-x-sqlite"
+    assert results_stem(datetime(2026, 11, 30), "vm", "postgresql", whatif=True) == "2026-11-30-vm-postgresql-whatif"
+    path = save({"a": "平安"}, "# report\n", stem, tmp_path)
+    assert (tmp_path / f"{stem}.md").read_text() == "# report\n"
+    assert json.loads((tmp_path / f"{stem}.json").read_text()) == {"a": "平安"}
+    assert path == tmp_path / stem
+
+
+# The command line ------------------------------------------------------------------------
+
+
+def test_parse_args_defaults_load_everything_at_three_concurrencies():
+    args = parse_args([])
+    assert args.only == ["ping", "me", "login"]
+    assert args.clients == [1, 16, 64]
+    assert (args.duration, args.warmup, args.no_save, args.strict) == (10, 2, False, False)
+    assert (args.sessions, args.login_phones) == (200, 1000)
+
+
+def test_parse_args_reads_only_clients_duration_and_no_save():
+    args = parse_args(["--only", "ping,me", "--clients", "16", "--duration", "3", "--no-save"])
+    assert (args.only, args.clients, args.duration, args.no_save) == (["ping", "me"], [16], 3.0, True)
+
+
+@pytest.mark.parametrize("argv", [["--only", "ping,nope"], ["--clients", "1,x"], ["--clients", "0"]])
+def test_parse_args_refuses_unknown_scenarios_and_bad_concurrency(argv, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        parse_args(argv)
+    assert exit_info.value.code == 2
+    assert "error" in capsys.readouterr().err
+
+
+def test_pool_sizes_cover_only_the_pools_the_chosen_scenarios_use():
+    assert pool_sizes(select(["ping", "me"]), parse_args(["--sessions", "50"])) == {"members": 50}
+    assert pool_sizes(select(["login"]), parse_args(["--login-phones", "30"])) == {"pre-login": 30}
+
+
+def test_bench_environment_drops_the_shells_flask_settings_and_keeps_gunicorn_knobs():
+    env = bench_environment(
+        {"PATH": "/bin", "FLASK_DEBUG": "1", "GUNICORN_BIND": "0.0.0.0:1", "WEB_CONCURRENCY": "2", "REDIS_URL": "r"},
+        "sqlite:////tmp/b.sqlite",
+        "key",
+    )
+    assert "FLASK_DEBUG" not in env
+    assert "GUNICORN_BIND" not in env
+    assert (env["PATH"], env["WEB_CONCURRENCY"], env["REDIS_URL"]) == ("/bin", "2", "r")
+    assert env["DATABASE_URL"] == "sqlite:////tmp/b.sqlite"
+    assert env["FLASK_SECRET_KEY"] == "key"
+    assert json.loads(env["FLASK_LOGIN_LIMIT_PER_IP"]) == "1000000 per minute"
+    assert json.loads(env["FLASK_JOBS_SQLITE_PATH"]).endswith("bench/.work/jobs.sqlite")
