@@ -17,7 +17,11 @@ UNREACHABLE_TILES = {
 
 
 def serve_unreachable_tiles(page: Page) -> list[str]:
+    """The server's client config names a tile server that does not answer; returns the tile requests that failed."""
     failed: list[str] = []
+    page.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
     page.route(
         "**/api/v1/client-config",
         lambda route: route.fulfill(status=200, content_type="application/json", body=json.dumps(UNREACHABLE_TILES)),
@@ -83,6 +87,9 @@ def test_admin_draws_an_area_on_a_map_without_tiles(new_context, sign_in, shot, 
     # WGS-84 around the demo district (Chaoyang, Beijing)
     assert all(116.3 < lon < 116.6 and 39.8 < lat < 40.1 for lon, lat in ring)
     expect(page.locator(f"[data-testid='area-{saved['id']}']")).to_contain_text(name)
+    # Leaflet and Geoman work under the app's Content-Security-Policy (no inline styles or scripts);
+    # only the tiles of a server the policy does not list are refused.
+    assert [v for v in page.evaluate("window.__csp") if not v.startswith("img-src http://127.0.0.1:9/")] == []
     shot(page, "03-saved")
 
 

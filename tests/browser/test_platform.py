@@ -18,7 +18,7 @@ WECHAT = (
 
 
 def wait_for_service_worker(page: Page) -> None:
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000)
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000)
 
 
 @pytest.mark.parametrize(("locale", "title", "retry"), [("zh-CN", "页面出错了", "再试一次"), ("en", "Something went wrong", "Try again")])

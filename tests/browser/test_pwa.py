@@ -25,7 +25,7 @@ def unique_phone() -> str:
 
 
 def wait_for_service_worker(page: Page) -> None:
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000)
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000)
 
 
 def test_join_journey_in_chinese(new_context, sign_in, shot):

@@ -94,7 +94,7 @@ export function useForm<V extends Record<string, unknown>>(options: FormOptions<
   /** Props for a text field bound to `name`. */
   const text = (name: StringKeys<V>) => ({
     value: String(values[name] ?? ''),
-    onValue: (value: string) => set(name, value as V[typeof name]),
+    onValue: (value: string) => setValues((old) => ({ ...old, [name]: value })),
     error: errors.fields[name],
   });
 
