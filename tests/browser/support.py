@@ -29,7 +29,8 @@ VIEWPORT = {"width": 390, "height": 844}
 _VISIBLE_TEXT = """() => {
   const root = document.body.cloneNode(true);
   const other = '[lang]:not([lang="' + document.documentElement.lang + '"])';
-  root.querySelectorAll(other + ', [translate="no"], .link-text, a[href^="tel:"], noscript, script, style').forEach((el) => el.remove());
+  const untranslated = '[translate="no"], .link-text, a[href^="tel:"], noscript, script, style';
+  root.querySelectorAll(other + ', ' + untranslated).forEach((el) => el.remove());
   return root.textContent;
 }"""
 

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.support import DEMO_TEAM, PASSWORD, PHONES, api, create_invite_via_api, latin_words, register_via_invite
+from tests.browser.support import (
+    DEMO_TEAM,
+    PASSWORD,
+    PHONES,
+    api,
+    create_invite_via_api,
+    latin_words,
+    register_via_invite,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +29,10 @@ def test_sign_out_then_sign_in_lands_on_home_and_forgets_the_user(new_context, s
     # Data a later feature keeps for the user (an outbox, cached photos) must go at sign-out too.
     page.evaluate(
         """async () => {
-          await new Promise((resolve) => { const r = indexedDB.open('pingan-outbox'); r.onsuccess = () => { r.result.close(); resolve(); }; });
+          await new Promise((resolve) => {
+            const request = indexedDB.open('pingan-outbox');
+            request.onsuccess = () => { request.result.close(); resolve(); };
+          });
           await (await caches.open('pingan-photos')).put('/photo/1', new Response('x'));
         }"""
     )
@@ -89,7 +100,9 @@ def test_pending_count_in_english_uses_the_plural(new_context, sign_in, shot):
     register_via_invite(applicant, create_invite_via_api(coordinator), "英文界面的申请人")
     expect(applicant.get_by_test_id("pending-page")).to_be_visible()
     coordinator.goto("/")
-    expect(coordinator.get_by_test_id("pending-count")).to_contain_text(re.compile(r"^\d+ (person is|people are) waiting for approval"))
+    expect(coordinator.get_by_test_id("pending-count")).to_contain_text(
+        re.compile(r"^\d+ (person is|people are) waiting for approval")
+    )
     text = coordinator.get_by_test_id("pending-count").inner_text()
     assert "1 people" not in text and not re.search(r"\b([2-9]|\d\d+) person is", text)
     shot(coordinator, "01-count")

@@ -12,7 +12,12 @@ pytestmark = pytest.mark.browser
 # Tiles from a server nobody answers on: the map must still work on its plain background.
 UNREACHABLE_TILES = {
     "password_min_length": 8,
-    "map": {"tile_url": "http://127.0.0.1:9/{z}/{x}/{y}.png", "attribution": "测试图源", "max_zoom": 18, "crs": "wgs84"},
+    "map": {
+        "tile_url": "http://127.0.0.1:9/{z}/{x}/{y}.png",
+        "attribution": "测试图源",
+        "max_zoom": 18,
+        "crs": "wgs84",
+    },
 }
 
 
@@ -20,7 +25,10 @@ def serve_unreachable_tiles(page: Page) -> list[str]:
     """The server's client config names a tile server that does not answer; returns the tile requests that failed."""
     failed: list[str] = []
     page.add_init_script(
-        "window.__csp = []; document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+        """window.__csp = [];
+        document.addEventListener('securitypolicyviolation', (e) => {
+          window.__csp.push(e.violatedDirective + ' ' + e.blockedURI);
+        });"""
     )
     page.route(
         "**/api/v1/client-config",

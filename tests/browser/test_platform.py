@@ -6,22 +6,35 @@ import json
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import DEMO_TEAM, PHONES, VIEWPORT, api, create_invite_via_api, latin_words, no_horizontal_overflow
+from tests.browser.support import (
+    DEMO_TEAM,
+    PHONES,
+    VIEWPORT,
+    api,
+    create_invite_via_api,
+    latin_words,
+    no_horizontal_overflow,
+)
 
 pytestmark = pytest.mark.browser
 
-ANDROID_CHROME = "Mozilla/5.0 (Linux; Android 12; M2004J19C) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36"
+ANDROID = "Mozilla/5.0 (Linux; Android 12; M2004J19C) AppleWebKit/537.36 (KHTML, like Gecko) "
+ANDROID_CHROME = ANDROID + "Chrome/120.0.0.0 Mobile Safari/537.36"
 WECHAT = (
-    "Mozilla/5.0 (Linux; Android 12; M2004J19C) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/107.0.5304.141 "
-    "Mobile Safari/537.36 XWEB/5023 MMWEBSDK/20230202 MicroMessenger/8.0.33.2320(0x28002151) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN"
+    ANDROID + "Version/4.0 Chrome/107.0.5304.141 Mobile Safari/537.36 XWEB/5023 MMWEBSDK/20230202 "
+    "MicroMessenger/8.0.33.2320(0x28002151) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN"
 )
 
 
 def wait_for_service_worker(page: Page) -> None:
-    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000)
+    page.wait_for_function(
+        "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000
+    )
 
 
-@pytest.mark.parametrize(("locale", "title", "retry"), [("zh-CN", "页面出错了", "再试一次"), ("en", "Something went wrong", "Try again")])
+@pytest.mark.parametrize(
+    ("locale", "title", "retry"), [("zh-CN", "页面出错了", "再试一次"), ("en", "Something went wrong", "Try again")]
+)
 def test_a_render_error_shows_a_screen_to_recover_from(new_context, sign_in, shot, locale, title, retry):
     page = new_context(locale).new_page()
     sign_in(page, PHONES["member"])
@@ -54,7 +67,12 @@ def test_titles_names_and_tap_targets(new_context, sign_in, shot):
     assert brand.evaluate("(a) => a.textContent.trim()").startswith("平安巡防")
     expect(brand).to_have_accessible_name("平安巡防 · 首页")
 
-    for path, heading in [("/invites", "邀请队员"), ("/approvals", "审核新队员"), ("/teams", "巡防队名册"), ("/settings", "设置")]:
+    for path, heading in [
+        ("/invites", "邀请队员"),
+        ("/approvals", "审核新队员"),
+        ("/teams", "巡防队名册"),
+        ("/settings", "设置"),
+    ]:
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         expect(page).to_have_title(f"{heading} · 平安巡防")
@@ -65,7 +83,9 @@ def test_titles_names_and_tap_targets(new_context, sign_in, shot):
     tel = page.locator("a[href^='tel:']").first
     expect(tel).to_be_visible()
     assert tel.bounding_box()["height"] >= 44
-    badge_sizes = page.locator(".badge").evaluate_all("(els) => els.map((e) => parseFloat(getComputedStyle(e).fontSize))")
+    badge_sizes = page.locator(".badge").evaluate_all(
+        "(els) => els.map((e) => parseFloat(getComputedStyle(e).fontSize))"
+    )
     assert all(size >= 16 for size in badge_sizes)
     shot(page, "01-roster")
 
@@ -118,7 +138,14 @@ def test_offline_staff_screens_say_once_that_they_need_a_connection(new_context,
 
 
 def test_add_to_home_screen_uses_the_browser_prompt(browser, live_server, shot):
-    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", base_url=live_server, user_agent=ANDROID_CHROME, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport=VIEWPORT,
+        locale="zh-CN",
+        base_url=live_server,
+        user_agent=ANDROID_CHROME,
+        is_mobile=True,
+        has_touch=True,
+    )
     try:
         page = context.new_page()
         page.goto("/login")
@@ -150,7 +177,9 @@ def test_add_to_home_screen_uses_the_browser_prompt(browser, live_server, shot):
 
 @pytest.mark.parametrize(("locale", "hint"), [("zh-CN", "在浏览器中打开"), ("en", "Open in browser")])
 def test_add_to_home_screen_inside_wechat_says_open_in_the_browser(browser, live_server, shot, locale, hint):
-    context = browser.new_context(viewport=VIEWPORT, locale=locale, base_url=live_server, user_agent=WECHAT, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport=VIEWPORT, locale=locale, base_url=live_server, user_agent=WECHAT, is_mobile=True, has_touch=True
+    )
     try:
         page = context.new_page()
         page.goto("/login")

@@ -1,7 +1,6 @@
 """The PWA in real Chromium: journey 1 (join), language, offline start, installability, bad input."""
 
 import json
-import random
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -15,17 +14,16 @@ from tests.browser.support import (
     VIEWPORT,
     create_invite_via_api,
     latin_words,
+    unique_phone,
 )
 
 pytestmark = pytest.mark.browser
 
 
-def unique_phone() -> str:
-    return "139" + "".join(random.choices("0123456789", k=8))
-
-
 def wait_for_service_worker(page: Page) -> None:
-    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000)
+    page.wait_for_function(
+        "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000
+    )
 
 
 def test_join_journey_in_chinese(new_context, sign_in, shot):
