@@ -93,6 +93,28 @@ class Config:
     MAP_TILE_ATTRIBUTION = None
     MAP_MAX_ZOOM = 18
     MAP_TILE_CRS = "wgs84"
+    # Web Push. VAPID_PRIVATE_KEY (PEM, or the raw key in base64url) is generated once into the
+    # instance folder when unset; VAPID_SUBJECT is the contact push services may write to.
+    VAPID_PRIVATE_KEY = None
+    VAPID_SUBJECT = "mailto:pingan-ops@example.cn"
+    # Most phones in mainland China never get a push (FCM is blocked); the inbox is the truth.
+    PUSH_TTL_SECONDS = 24 * 3600
+    PUSH_TIMEOUT_SECONDS = 10
+    PUSH_BATCH_SIZE = 200
+    PUSH_CONCURRENCY = 16
+    PUSH_MAX_ATTEMPTS = 5
+    PUSH_RETRY_BASE_SECONDS = 30
+    # Endpoint origins allowed besides public https push services (a local test push service).
+    PUSH_EXTRA_ENDPOINT_ORIGINS: list[str] = []
+
+    # Alerts: how many one person may send, when unanswered urgent ones are reminded, and the
+    # CAP sender (None: alerts@<host of PUBLIC_BASE_URL>).
+    ALERT_LIMIT_PER_SENDER = "20 per hour"
+    ALERT_REMINDER_DELAY_SECONDS = 600
+    CAP_SENDER = None
+    # Times shown to people and written into CAP and iCalendar (units may later have their own).
+    TIME_ZONE = "Asia/Shanghai"
+
     # Further origins the PWA may load images from (an S3-compatible photo store's public URL).
     CSP_IMG_ORIGINS: list[str] = []
 

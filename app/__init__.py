@@ -4,6 +4,7 @@ import logging
 import os
 import secrets
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -50,6 +51,10 @@ def create_app(config=None) -> Flask:
     from app.accounts import capabilities, jobs  # noqa: F401  (register what /me reports, periodic jobs)
     from app.accounts.login import configure_login
     from app.accounts.routes import blp as accounts_blp
+    from app.alerts import capabilities as alert_capabilities  # noqa: F401  (registers send_alert)
+    from app.alerts import jobs as alert_jobs  # noqa: F401  (registers delivery and reminders)
+    from app.alerts import push as alert_push  # noqa: F401  (registers what an alert's push carries)
+    from app.alerts.routes import blp as alerts_blp
     from app.audit import jobs as audit_jobs  # noqa: F401  (registers its periodic job)
     from app.audit.routes import blp as audit_blp
     from app.cli import register_commands
@@ -60,6 +65,8 @@ def create_app(config=None) -> Flask:
     from app.core.routes import blp as system_blp
     from app.core.schemas import IdConverter, TextConverter, id_parameter_schema
     from app.errors import register_error_handlers
+    from app.notifications import jobs as notification_jobs  # noqa: F401  (registers the push fan-out)
+    from app.notifications.routes import blp as notifications_blp
     from app.orgs.routes import blp as orgs_blp
 
     extensions.db.init_app(app)
@@ -76,7 +83,7 @@ def create_app(config=None) -> Flask:
     app.before_request(enforce_access_policy)
     init_http(app)
 
-    for blp in (system_blp, accounts_blp, orgs_blp, audit_blp):
+    for blp in (system_blp, accounts_blp, orgs_blp, audit_blp, notifications_blp, alerts_blp):
         extensions.api.register_blueprint(blp)
     app.register_blueprint(web.bp)
     register_error_handlers(app)
@@ -122,17 +129,17 @@ def _postgresql_engine_options(config) -> dict:
     return options
 
 
-def instance_secret(app: Flask) -> str:
-    """A per-installation key kept in the instance folder, so no secret lives in the repo.
+def instance_file(app: Flask, name: str, make: Callable[[], bytes]) -> str:
+    """A per-installation secret kept in the instance folder, so no secret lives in the repo.
 
-    gunicorn workers start together: the key is written to a private temporary file and
-    linked into place, so exactly one worker's key wins and nobody reads a half-written file.
+    gunicorn workers start together: the secret is written to a private temporary file and
+    linked into place, so exactly one worker's secret wins and nobody reads a half-written file.
     """
-    path = Path(app.instance_path) / "secret_key"
+    path = Path(app.instance_path) / name
     if not path.exists():
         fd, draft = tempfile.mkstemp(dir=app.instance_path)
         try:
-            os.write(fd, secrets.token_urlsafe(48).encode())
+            os.write(fd, make())
             os.close(fd)
             os.link(draft, path)
         except FileExistsError:
@@ -140,6 +147,10 @@ def instance_secret(app: Flask) -> str:
         finally:
             os.unlink(draft)
     return path.read_text().strip()
+
+
+def instance_secret(app: Flask) -> str:
+    return instance_file(app, "secret_key", lambda: secrets.token_urlsafe(48).encode())
 
 
 def configure_logging(app: Flask) -> None:

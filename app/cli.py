@@ -13,6 +13,7 @@ from app.accounts import services as accounts
 from app.accounts.models import UserStatus
 from app.accounts.passwords import password_problem
 from app.accounts.phones import normalize_mainland_mobile
+from app.alerts.demo import seed_demo_alerts
 from app.core.access import Role
 from app.core.jobs import PERIODIC_JOBS
 from app.extensions import db
@@ -95,6 +96,10 @@ def _seed_accounts(units: dict[str, Unit], passwords: dict[str, str], reset_pass
             orgs.add_member(team, user)
 
 
+def _demo_phone(role: Role) -> str:
+    return normalize_mainland_mobile(next(phone for phone, _, demo_role, *_ in DEMO_ACCOUNTS if demo_role == role))
+
+
 jobs_cli = AppGroup("jobs", help="The periodic jobs huey's consumer runs on a schedule.")
 
 
@@ -129,6 +134,9 @@ def register_commands(app: Flask) -> None:
         passwords = _demo_passwords(Path(current_app.instance_path) / "demo-accounts.json", password)
         units = _seed_organisation()
         _seed_accounts(units, passwords, reset_passwords=bool(password))
+        seed_demo_alerts(
+            officer_phone=_demo_phone(Role.OFFICER), member_phone=_demo_phone(Role.MEMBER), street_name="三里屯街道"
+        )
         db.session.commit()
         click.echo("Demo accounts (sign in with phone and password):")
         for phone, name, role, unit_name, _ in DEMO_ACCOUNTS:

@@ -9,6 +9,7 @@ PostgreSQL and REDIS_URL to keep rate limits in Redis.
 import ipaddress
 import os
 import socket
+from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
@@ -22,7 +23,7 @@ from app.accounts.models import User
 from app.core.jobs import huey
 from app.extensions import db, limiter
 
-pytest_plugins = ["tests.factories.orgs", "tests.factories.accounts"]
+pytest_plugins = ["tests.factories.orgs", "tests.factories.accounts", "tests.factories.notifications"]
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -163,7 +164,9 @@ def _no_outbound_network(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _jobs_must_not_fail():
-    """A job that raises fails the test (huey would only log it)."""
+    """A job that raises fails the test (huey would only log it). Jobs scheduled for later
+    (retries) wait in the queue until a test runs them (``run_scheduled_jobs``)."""
+    huey.flush()
     failures = []
 
     @huey.signal(signals.SIGNAL_ERROR)
@@ -178,3 +181,16 @@ def _jobs_must_not_fail():
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def run_scheduled_jobs():
+    """Run the jobs scheduled for later (retries with backoff) as if their time had come."""
+
+    def run(within_seconds: float = 24 * 3600) -> int:
+        due = huey.read_schedule(huey._get_timestamp() + timedelta(seconds=within_seconds))
+        for task in due:
+            huey.execute(task, timestamp=task.eta)
+        return len(due)
+
+    return run

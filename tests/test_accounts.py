@@ -728,9 +728,17 @@ def test_joining_a_team_twice_is_a_409(client_as, staff, org, create_invite):
         ("member_a1", set()),
         (
             "coordinator_a1",
-            {"approve_members", "list_accounts", "manage_accounts", "manage_invites", "reset_passwords", "see_rosters"},
+            {
+                "approve_members",
+                "list_accounts",
+                "manage_accounts",
+                "manage_invites",
+                "reset_passwords",
+                "see_rosters",
+                "send_alert",
+            },
         ),
-        ("street_a_officer", {"list_accounts", "read_audit", "see_rosters"}),
+        ("street_a_officer", {"list_accounts", "read_audit", "see_rosters", "send_alert"}),
         (
             "district_admin",
             {
@@ -743,6 +751,7 @@ def test_joining_a_team_twice_is_a_409(client_as, staff, org, create_invite):
                 "read_audit",
                 "reset_passwords",
                 "see_rosters",
+                "send_alert",
             },
         ),
     ],

@@ -49,3 +49,12 @@ def test_create_admin_refuses_a_weak_password(runner):
         input="password\npassword\n",
     )
     assert result.exit_code != 0 and "password_common" in result.output
+
+
+def test_seed_demo_adds_a_sent_alert_with_an_answer(runner, client):
+    runner.invoke(args=["seed-demo", "--password", "demo-pass-2026"])
+    runner.invoke(args=["seed-demo", "--password", "demo-pass-2026"])
+    client.post("/api/v1/auth/login", json={"phone": "13800000003", "password": "demo-pass-2026"})
+    [alert] = client.get("/api/v1/alerts?box=sent").get_json()
+    tally = client.get(f"/api/v1/alerts/{alert['id']}/tally").get_json()
+    assert tally["answers"]["on_my_way"] == 1 and tally["total"] >= 3

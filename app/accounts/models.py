@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core import clock
-from app.core.access import ADMIN_ROLES, MANAGER_ROLES, OVERSIGHT_ROLES, Principal, Role, UnitScoped
+from app.core.access import ADMIN_ROLES, MANAGER_ROLES, OVERSIGHT_ROLES, STAFF_ROLES, Principal, Role, UnitScoped
 from app.core.models import Base, TimestampMixin, enum_column
 from app.orgs.models import Team, TeamMembership, Unit
 
@@ -54,6 +54,13 @@ class User(TimestampMixin, Base):
 
     def is_visible_to(self, principal: Principal) -> bool:
         return self.id == principal.id or any(g.is_visible_to(principal) for g in self.role_grants)
+
+    def phone_visible_to(self, principal: Principal) -> bool:
+        """Phone numbers are shown where the account is, and never through a member role to
+        someone who may not see the staff role the same person holds elsewhere (as in rosters)."""
+        return self.is_visible_to(principal) and all(
+            grant.is_visible_to(principal) for grant in self.role_grants if grant.role in STAFF_ROLES
+        )
 
     def can_be_managed_by(self, principal: Principal) -> bool:
         """Every role this account holds must be one the principal outranks; never oneself."""

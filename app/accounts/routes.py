@@ -35,7 +35,6 @@ from app.accounts.schemas import (
     UserQuerySchema,
     UserSchema,
 )
-from app.accounts.throttle import SignInThrottle
 from app.core.access import (
     MANAGER_ROLES,
     allow_pending,
@@ -49,6 +48,7 @@ from app.core.api import Blueprint
 from app.core.pagination import apply_sort, paginate
 from app.core.schemas import public_url
 from app.core.services import update_row
+from app.core.throttle import sign_in_throttle
 from app.errors import NotFound
 from app.extensions import db, limiter
 from app.orgs.models import Team, TeamMembership, Unit
@@ -109,7 +109,7 @@ class Login(MethodView):
 
         Failed attempts are limited per account and per IP (429 with Retry-After).
         """
-        throttle = SignInThrottle(data["phone"], get_remote_address())
+        throttle = sign_in_throttle(data["phone"], get_remote_address())
         throttle.take_attempt()
         try:
             _, key = services.sign_in(data["phone"], data["password"], *_device())
@@ -179,7 +179,7 @@ class MyPassword(MethodView):
 
         The current password is checked under the sign-in throttle (429 with Retry-After).
         """
-        throttle = SignInThrottle(current_user.phone, get_remote_address())
+        throttle = sign_in_throttle(current_user.phone, get_remote_address())
         throttle.take_attempt()
         try:
             services.change_password(current_user, data["current_password"], data["new_password"])

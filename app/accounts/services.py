@@ -9,7 +9,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import g
+from blinker import Namespace
+from flask import current_app, g
 from flask_login import current_user
 from sqlalchemy import Select, and_, delete, exists, func, not_, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -463,10 +464,16 @@ def devices_of(principal: Principal) -> list[Device]:
     ]
 
 
+# Sent in the transaction that ends sessions, with the ids of the sessions ended; other domains
+# drop what belonged to those devices (push subscriptions) without accounts knowing them.
+sessions_ended = Namespace().signal("sessions-ended")
+
+
 def end_session(user_session: UserSession, by: Principal, action: str = "session_ended") -> None:
     if user_session.ended_at is None:
         user_session.ended_at = clock.now()
         db.session.flush()
+        sessions_ended.send(current_app._get_current_object(), session_ids=[user_session.id])
         record_about_user(
             action, user_session.user_id, actor_id=by.id, unit_id=by.highest_unit_id, session_id=user_session.id
         )
@@ -477,7 +484,14 @@ def end_sessions(user_id: int, keep_session_id: int | None = None) -> int:
     stmt = update(UserSession).where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
     if keep_session_id is not None:
         stmt = stmt.where(UserSession.id != keep_session_id)
-    return db.session.execute(stmt.values(ended_at=clock.now()).execution_options(synchronize_session=False)).rowcount
+    ids = list(
+        db.session.scalars(
+            stmt.values(ended_at=clock.now()).returning(UserSession.id).execution_options(synchronize_session=False)
+        )
+    )
+    if ids:
+        sessions_ended.send(current_app._get_current_object(), session_ids=ids)
+    return len(ids)
 
 
 def end_other_sessions(principal: Principal) -> int:
