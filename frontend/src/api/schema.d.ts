@@ -887,6 +887,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendar/{token}.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        /** My upcoming shifts as iCalendar (the token in the link is the credential). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/client-config": {
         parameters: {
             query?: never;
@@ -1265,6 +1306,47 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/me/calendar-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new link to my shifts' calendar feed; the previous link stops working. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CalendarLink"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/password": {
         parameters: {
             query?: never;
@@ -1431,6 +1513,51 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/shifts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My shifts from now on, the next first. */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Shift"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2052,6 +2179,837 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/shift-patterns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The recurring patterns in my scope. */
+        get: {
+            parameters: {
+                query?: {
+                    include_inactive?: boolean;
+                    page?: number;
+                    page_size?: number;
+                    unit_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Pattern"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Create a recurring pattern; its shifts for the coming weeks are made at once. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PatternCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Pattern"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shift-patterns/{pattern_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pattern_id: number;
+            };
+            cookie?: never;
+        };
+        /** One pattern. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    pattern_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Pattern"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a pattern: future shifts nobody is on follow; the others are listed, left alone. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    pattern_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PatternUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PatternChange"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/shifts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The week board: a unit's (or a team's) shifts for some days, with who is on them. */
+        get: {
+            parameters: {
+                query: {
+                    days?: number;
+                    /** @description first local day shown, e.g. a Monday */
+                    first_day: string;
+                    team_id?: number;
+                    unit_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Shift"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Create a one-off shift. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ShiftCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Shift"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shifts/{shift_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shift_id: number;
+            };
+            cookie?: never;
+        };
+        /** One shift, with my place on it. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shift_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ShiftDetail"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change one shift (it then keeps its changes when its pattern is regenerated). */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shift_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ShiftUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ShiftDetail"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/shifts/{shift_id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shift_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put a member on a shift. The rules apply; ``override_reason`` overrides them (audited). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shift_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Assign"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ShiftDetail"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shifts/{shift_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shift_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a shift; everyone on it and on its waitlist is told. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shift_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ShiftDetail"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shifts/{shift_id}/drop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shift_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Leave a shift: before the cut-off at once, after it once a coordinator approves.
+         * @description Coordinators give ``user_id`` to take someone off (which approves a late drop).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shift_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Drop"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ShiftDetail"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shifts/{shift_id}/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shift_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a place. Full: 409 ``shift_full`` (join the waitlist); a rule: 422 naming it. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shift_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ShiftDetail"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shifts/{shift_id}/swap-offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shift_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Offer my place on a shift to someone else. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shift_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SwapOffer"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shifts/{shift_id}/waitlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shift_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Join the waitlist of a full shift: a freed place goes to the first who may take it. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shift_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ShiftDetail"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        /** Leave the waitlist. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shift_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ShiftDetail"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shifts/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Shifts I can take, soonest first, or nearest first when I give my position. */
+        get: {
+            parameters: {
+                query?: {
+                    lat?: number;
+                    lon?: number;
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenShift"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/swap-offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Offers in my scope: ``open`` ones to take, ``taken`` ones waiting for a coordinator. */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                    status?: "open" | "taken" | "done" | "cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SwapOffer"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/swap-offers/{offer_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offer_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a taken swap: the places change hands. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    offer_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SwapOffer"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/swap-offers/{offer_id}/take": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offer_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take someone's offered place (the rules apply to me); a coordinator may need to approve. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    offer_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SwapOffer"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/teams": {
         parameters: {
             query?: never;
@@ -2629,6 +3587,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/units/{unit_id}/scheduling-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        /** The sign-up rules in force for a unit (its own, inherited, or the defaults). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    unit_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Rules"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Set some of a unit's sign-up rules (units below inherit them). */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    unit_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Rules"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Rules"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -3066,6 +4103,10 @@ export interface components {
             geometry?: unknown;
             name?: string;
         };
+        Assign: {
+            override_reason?: string;
+            user_id: number;
+        };
         Audience: {
             area_id?: number;
             /** @enum {unknown} */
@@ -3087,6 +4128,10 @@ export interface components {
             readonly subject_id: number | null;
             readonly subject_type: string | null;
             readonly unit: components["schemas"]["UnitRef"] | (Record<string, never> | null);
+        };
+        CalendarLink: {
+            /** @description subscribe to it in the phone's calendar */
+            readonly url: string;
         };
         Check: {
             readonly ok: boolean;
@@ -3114,6 +4159,10 @@ export interface components {
             readonly last_seen_at: string;
             /** @description e.g. Android, iPhone */
             readonly system: string | null;
+        };
+        Drop: {
+            /** @description coordinators: take this person off the shift (approves a late drop) */
+            user_id?: number;
         };
         Error: {
             /** @description the HTTP status */
@@ -3257,7 +4306,7 @@ export interface components {
             readonly created_at: string;
             readonly id: number;
             /** @enum {unknown} */
-            readonly kind: "alert" | "alert_updated" | "alert_cancelled" | "alert_reminder" | "test";
+            readonly kind: "alert" | "alert_updated" | "alert_cancelled" | "alert_reminder" | "shifts_open" | "shift_reminder" | "shift_changed" | "shift_cancelled" | "waitlist_promoted" | "drop_requested" | "swap_taken" | "swap_done" | "test";
             /** @description title, body, url and per kind its details */
             readonly payload: {
                 [key: string]: unknown;
@@ -3268,6 +4317,29 @@ export interface components {
             readonly read_at: string | null;
             readonly subject_id: number | null;
             readonly subject_type: string | null;
+        };
+        OpenShift: {
+            readonly area: components["schemas"]["Ref"];
+            readonly distance_m: number | null;
+            /** Format: date-time */
+            readonly ends_at: string;
+            readonly id: number;
+            readonly is_edited: boolean;
+            readonly leader_needed: boolean;
+            /** @description a place waits for a team leader */
+            readonly leader_place_held: boolean;
+            readonly leader_taken: boolean;
+            readonly note: string;
+            readonly pattern_id: number | null;
+            readonly places: number;
+            readonly signups: components["schemas"]["Signup"][];
+            /** Format: date-time */
+            readonly starts_at: string;
+            /** @enum {unknown} */
+            readonly status: "scheduled" | "cancelled";
+            readonly taken: number;
+            readonly team: components["schemas"]["Ref"] | (Record<string, never> | null);
+            readonly unit: components["schemas"]["UnitRef"];
         };
         PaginationMetadata: {
             /** @description First available page number. */
@@ -3302,6 +4374,71 @@ export interface components {
             /** Format: date-time */
             readonly expires_at: string;
         };
+        Pattern: {
+            readonly area: components["schemas"]["Ref"];
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly duration_minutes: number;
+            readonly id: number;
+            readonly is_active: boolean;
+            readonly leader_needed: boolean;
+            readonly name: string;
+            readonly note: string;
+            readonly places: number;
+            readonly skipped_dates: string[];
+            readonly start_time: string;
+            readonly team: components["schemas"]["Ref"] | (Record<string, never> | null);
+            readonly unit: components["schemas"]["UnitRef"];
+            /** Format: date */
+            readonly valid_from: string;
+            /** Format: date */
+            readonly valid_until: string | null;
+            /** @description ISO: Monday 1 ... Sunday 7 */
+            readonly weekdays: number[];
+        };
+        PatternChange: {
+            /** @description shifts with people on them, or edited by hand: check them */
+            readonly left_alone: components["schemas"]["ShiftSummary"][];
+            readonly pattern: components["schemas"]["Pattern"];
+            /** @description future shifts cancelled (day no longer fits) */
+            readonly removed: number;
+            /** @description future shifts changed to follow */
+            readonly updated: number;
+        };
+        PatternCreate: {
+            area_id: number;
+            duration_minutes: number;
+            /** @default false */
+            leader_needed: boolean;
+            name: string;
+            /** @default  */
+            note: string;
+            places: number;
+            skipped_dates?: string[];
+            start_time: string;
+            team_id?: number | null;
+            unit_id: number;
+            /** Format: date */
+            valid_from: string;
+            /** Format: date */
+            valid_until?: string | null;
+            weekdays?: number[];
+        };
+        PatternUpdate: {
+            area_id?: number;
+            duration_minutes?: number;
+            is_active?: boolean;
+            leader_needed?: boolean;
+            name?: string;
+            note?: string;
+            places?: number;
+            skipped_dates?: string[];
+            start_time?: string;
+            team_id?: number | null;
+            /** Format: date */
+            valid_until?: string | null;
+            weekdays?: number[];
+        };
         Person: {
             readonly display_name: string;
             readonly id: number;
@@ -3333,6 +4470,10 @@ export interface components {
             /** @description only where the viewer may see it */
             readonly phone: string | null;
         };
+        Ref: {
+            readonly id: number;
+            readonly name: string;
+        };
         Register: {
             display_name: string;
             invite_token: string;
@@ -3361,6 +4502,117 @@ export interface components {
             readonly phone: string;
             readonly status: string;
         };
+        Rules: {
+            drop_cutoff_hours?: number;
+            leader_release_hours?: number;
+            min_rest_hours?: number;
+            signup_closes_hours?: number;
+            signup_opens_days?: number;
+            swap_needs_approval?: boolean;
+            weekly_hours_cap?: number;
+        };
+        Shift: {
+            readonly area: components["schemas"]["Ref"];
+            /** Format: date-time */
+            readonly ends_at: string;
+            readonly id: number;
+            readonly is_edited: boolean;
+            readonly leader_needed: boolean;
+            /** @description a place waits for a team leader */
+            readonly leader_place_held: boolean;
+            readonly leader_taken: boolean;
+            readonly note: string;
+            readonly pattern_id: number | null;
+            readonly places: number;
+            readonly signups: components["schemas"]["Signup"][];
+            /** Format: date-time */
+            readonly starts_at: string;
+            /** @enum {unknown} */
+            readonly status: "scheduled" | "cancelled";
+            readonly taken: number;
+            readonly team: components["schemas"]["Ref"] | (Record<string, never> | null);
+            readonly unit: components["schemas"]["UnitRef"];
+        };
+        ShiftCreate: {
+            area_id: number;
+            /** Format: date-time */
+            ends_at: string;
+            /** @default false */
+            leader_needed: boolean;
+            /** @default  */
+            note: string;
+            places: number;
+            /** Format: date-time */
+            starts_at: string;
+            /** @default null */
+            team_id: number | null;
+            unit_id: number;
+        };
+        ShiftDetail: {
+            readonly area: components["schemas"]["Ref"];
+            readonly can_manage: boolean;
+            /** Format: date-time */
+            readonly ends_at: string;
+            readonly id: number;
+            readonly is_edited: boolean;
+            readonly leader_needed: boolean;
+            /** @description a place waits for a team leader */
+            readonly leader_place_held: boolean;
+            readonly leader_taken: boolean;
+            /** @description active, drop_requested, waitlisted, or null */
+            readonly mine: string | null;
+            readonly note: string;
+            readonly open_swap_offer_id: number | null;
+            readonly pattern_id: number | null;
+            readonly places: number;
+            readonly signups: components["schemas"]["Signup"][];
+            /** Format: date-time */
+            readonly starts_at: string;
+            /** @enum {unknown} */
+            readonly status: "scheduled" | "cancelled";
+            readonly taken: number;
+            readonly team: components["schemas"]["Ref"] | (Record<string, never> | null);
+            readonly unit: components["schemas"]["UnitRef"];
+            readonly waitlist_count: number;
+        };
+        ShiftSummary: {
+            readonly area: components["schemas"]["Ref"];
+            /** Format: date-time */
+            readonly ends_at: string;
+            readonly id: number;
+            readonly is_edited: boolean;
+            readonly leader_needed: boolean;
+            /** @description a place waits for a team leader */
+            readonly leader_place_held: boolean;
+            readonly leader_taken: boolean;
+            readonly note: string;
+            readonly pattern_id: number | null;
+            readonly places: number;
+            /** Format: date-time */
+            readonly starts_at: string;
+            /** @enum {unknown} */
+            readonly status: "scheduled" | "cancelled";
+            readonly taken: number;
+            readonly team: components["schemas"]["Ref"] | (Record<string, never> | null);
+            readonly unit: components["schemas"]["UnitRef"];
+        };
+        ShiftUpdate: {
+            area_id?: number;
+            /** Format: date-time */
+            ends_at?: string;
+            leader_needed?: boolean;
+            note?: string;
+            places?: number;
+            /** Format: date-time */
+            starts_at?: string;
+        };
+        Signup: {
+            readonly assigned: unknown;
+            readonly is_leader: boolean;
+            /** @enum {unknown} */
+            readonly status: "active" | "drop_requested" | "dropped";
+            readonly user: components["schemas"]["Person"];
+        };
         Subscription: {
             /** Format: date-time */
             readonly created_at: string;
@@ -3380,6 +4632,20 @@ export interface components {
         SubscriptionKeys: {
             auth: string;
             p256dh: string;
+        };
+        SwapOffer: {
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly decided_at: string | null;
+            readonly id: number;
+            readonly offered_by: components["schemas"]["Person"];
+            readonly shift: components["schemas"]["ShiftSummary"];
+            /** @enum {unknown} */
+            readonly status: "open" | "taken" | "done" | "cancelled";
+            /** Format: date-time */
+            readonly taken_at: string | null;
+            readonly taken_by: components["schemas"]["Person"] | (Record<string, never> | null);
         };
         Tally: {
             readonly answers: components["schemas"]["AnswerCounts"];
