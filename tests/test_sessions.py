@@ -109,4 +109,4 @@ def test_last_seen_is_recorded_at_most_every_few_minutes(app, client_as, create_
 def test_a_deactivated_account_can_end_no_session_of_anyone(client_as, staff):
     member = client_as(staff.member_a1)
     client_as(staff.coordinator_a1).post(f"/api/v1/users/{staff.member_a1.id}/deactivate")
-    assert_error(member.post("/api/v1/me/sessions/end-others"), 401, "unauthorized")
+    assert_error(member.post("/api/v1/me/sessions/end-others"), 401, "account_deactivated")

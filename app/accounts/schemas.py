@@ -165,8 +165,12 @@ class InvitePreviewSchema(ApiSchema):
 class InviteSchema(InvitePreviewSchema):
     id = fields.Integer(dump_only=True)
     token = fields.String(dump_only=True)
-    url = fields.Function(lambda invite: public_url(f"join/{invite.token}"), dump_only=True)
-    qr_svg_url = fields.Function(lambda invite: url_for("accounts.InviteQr", invite_id=invite.id), dump_only=True)
+    url = fields.Function(
+        lambda invite: public_url(f"join/{invite.token}"), dump_only=True, metadata={"type": "string"}
+    )
+    qr_svg_url = fields.Function(
+        lambda invite: url_for("accounts.InviteQr", invite_id=invite.id), dump_only=True, metadata={"type": "string"}
+    )
     max_uses = fields.Integer(dump_only=True)
     use_count = fields.Integer(dump_only=True)
     is_usable = fields.Boolean(dump_only=True)

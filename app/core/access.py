@@ -262,7 +262,10 @@ def enforce_access_policy():
     if getattr(view, "is_public", False):
         return None
     if not current_user.is_authenticated:
-        abort(401, error="unauthorized", message="sign in first")
+        # A session the server ended because the account was closed says so (the PWA tells a
+        # rejected applicant they were rejected, not merely signed out).
+        reason = current_app.extensions["signed_out_reason"]()
+        abort(401, error=reason or "unauthorized", message="sign in first")
     if current_user.is_pending and not getattr(view, "allows_pending", False):
         abort(403, error="account_pending", message="the account awaits approval")
     return None

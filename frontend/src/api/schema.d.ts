@@ -3017,7 +3017,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the teams in my scope. */
+        /** List the teams in my scope, each with whether I may read its roster and manage it. */
         get: {
             parameters: {
                 query?: {
@@ -3040,7 +3040,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Team"][];
+                        "application/json": components["schemas"]["TeamView"][];
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
@@ -3071,7 +3071,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Team"];
+                        "application/json": components["schemas"]["TeamView"];
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
@@ -3099,7 +3099,7 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get one team. */
+        /** Get one team, with whether I may read its roster and manage it. */
         get: {
             parameters: {
                 query?: never;
@@ -3117,7 +3117,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Team"];
+                        "application/json": components["schemas"]["TeamView"];
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
@@ -3154,7 +3154,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Team"];
+                        "application/json": components["schemas"]["TeamView"];
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
@@ -3200,7 +3200,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Team"];
+                        "application/json": components["schemas"]["TeamView"];
                     };
                 };
                 400: components["responses"]["BAD_REQUEST"];
@@ -4206,13 +4206,13 @@ export interface components {
             readonly invited_by: string;
             readonly is_usable: boolean;
             readonly max_uses: number;
-            readonly qr_svg_url: unknown;
+            readonly qr_svg_url: string;
             /** Format: date-time */
             readonly revoked_at: string | null;
             readonly team: components["schemas"]["InviteTeam"];
             readonly token: string;
             readonly unit: components["schemas"]["UnitRef"];
-            readonly url: unknown;
+            readonly url: string;
             readonly use_count: number;
         };
         InviteAccepted: {
@@ -4247,8 +4247,11 @@ export interface components {
         };
         MapConfig: {
             readonly attribution: string | null;
-            /** @description wgs84, or gcj02 for tiles drawn in GCJ-02 */
-            readonly crs: string;
+            /**
+             * @description wgs84, or gcj02 for tiles drawn in GCJ-02
+             * @enum {string}
+             */
+            readonly crs: "wgs84" | "gcj02";
             readonly max_zoom: number;
             /** @description XYZ template; null: plain background */
             readonly tile_url: string | null;
@@ -4500,7 +4503,8 @@ export interface components {
             readonly display_name: string;
             readonly id: number;
             readonly phone: string;
-            readonly status: string;
+            /** @enum {string} */
+            readonly status: "pending" | "active" | "rejected" | "deactivated";
         };
         Rules: {
             drop_cutoff_hours?: number;
@@ -4657,15 +4661,6 @@ export interface components {
             readonly teams: components["schemas"]["TeamTally"][];
             readonly total: number;
         };
-        Team: {
-            /** Format: date-time */
-            readonly created_at: string;
-            readonly id: number;
-            readonly is_active: boolean;
-            readonly member_count: number;
-            readonly name: string;
-            readonly unit: components["schemas"]["UnitRef"];
-        };
         TeamCreate: {
             name: string;
             unit_id: number;
@@ -4689,6 +4684,17 @@ export interface components {
         };
         TeamUpdate: {
             name: string;
+        };
+        TeamView: {
+            readonly can_manage_members: boolean;
+            readonly can_view_roster: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly id: number;
+            readonly is_active: boolean;
+            readonly member_count: number;
+            readonly name: string;
+            readonly unit: components["schemas"]["UnitRef"];
         };
         Unit: {
             /** Format: date-time */

@@ -15,7 +15,7 @@ import { AdminRow, ListControls } from '../components/rows';
 import { UnitSelect } from '../components/UnitSelect';
 import { t } from '../i18n';
 
-type Team = Schemas['Team'];
+type Team = Schemas['TeamView'];
 
 export default function Teams() {
   const [sort, setSort] = useState<'name' | '-name'>('name');
