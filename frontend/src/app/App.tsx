@@ -20,6 +20,12 @@ const AdminUnits = signedIn(screens.AdminUnits, (can) => can.administer_units);
 const AdminTeams = signedIn(screens.AdminTeams, (can) => can.administer_units);
 const AdminAreas = signedIn(screens.AdminAreas, (can) => can.administer_units);
 const Audit = signedIn(screens.Audit, (can) => can.read_audit);
+const Inbox = signedIn(screens.Inbox);
+const AlertDetail = signedIn(screens.AlertDetail);
+const AlertAnswers = signedIn(screens.AlertAnswers);
+const Compose = signedIn(screens.Compose, (can) => can.send_alert);
+const SentAlerts = signedIn(screens.SentAlerts, (can) => can.send_alert);
+const Outbox = signedIn(screens.Outbox);
 
 // The gear, drawn here so the icon set (ui/icons) stays out of the first download.
 const SETTINGS_ICON =
@@ -27,6 +33,12 @@ const SETTINGS_ICON =
 
 /** A screen's code is on its way (first visit to it, weak signal). */
 const screenLoading = signal(false);
+
+/** The bell, the outbox bar and what drives them (app/shell.tsx), loaded after the first render. */
+const shell = signal<typeof import('./shell') | null>(null);
+export function loadShell(): void {
+  import('./shell').then((module) => (shell.value = module), () => undefined);
+}
 
 function Header() {
   const other = locale.value === 'zh-CN' ? 'en' : 'zh-CN';
@@ -42,6 +54,7 @@ function Header() {
         <button type="button" class="topbtn" lang={other} data-testid="lang-toggle" onClick={() => changeLocale(other)}>
           {other === 'en' ? 'English' : '中文'}
         </button>
+        {me.value && shell.value && <shell.value.Bell />}
         {me.value && (
           <a href="/settings" class="topbtn" data-testid="nav-settings" aria-label={t('nav.settings')}>
             <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
@@ -93,6 +106,12 @@ function Screens() {
           <Route path="/admin/teams" component={AdminTeams} />
           <Route path="/admin/areas" component={AdminAreas} />
           <Route path="/audit" component={Audit} />
+          <Route path="/notifications" component={Inbox} />
+          <Route path="/alerts/new" component={Compose} />
+          <Route path="/alerts/sent" component={SentAlerts} />
+          <Route path="/alerts/:id" component={AlertDetail} />
+          <Route path="/alerts/:id/answers" component={AlertAnswers} />
+          <Route path="/outbox" component={Outbox} />
           <Route default component={NotFound} />
         </Router>
       </ErrorBoundary>
@@ -105,6 +124,7 @@ export function App() {
     <LocationProvider>
       <Header />
       <OfflineBanner />
+      {shell.value && <shell.value.OutboxBar />}
       <main id="main">
         <Screens />
       </main>

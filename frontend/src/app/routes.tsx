@@ -12,6 +12,9 @@ import { teams } from '../features/teams/i18n';
 import { admin } from '../features/admin/i18n';
 import { audit } from '../features/audit/i18n';
 import { mapTexts } from '../map/i18n';
+import { alerts } from '../features/alerts/i18n';
+import { notifications } from '../features/notifications/i18n';
+import { outboxTexts } from '../features/outbox/i18n';
 import type { Capabilities } from '../features/session/capabilities';
 import { capabilities, me, sessionReady } from '../features/session/state';
 import { loginUrl, navigate } from './navigation';
@@ -34,8 +37,8 @@ export const Join = screen(() => import('../features/auth/pages/Join'), auth);
 export const Reset = screen(() => import('../features/auth/pages/Reset'), auth);
 const Pending = screen(() => import('../features/auth/pages/Pending'), auth);
 const Blocked = screen(() => import('../features/auth/pages/Blocked'), auth);
-export const Home = screen(() => import('../features/home/pages/Home'), home);
-export const Settings = screen(() => import('../features/settings/pages/Settings'), settings, auth);
+export const Home = screen(() => import('../features/home/pages/Home'), home, notifications);
+export const Settings = screen(() => import('../features/settings/pages/Settings'), settings, auth, notifications, outboxTexts);
 export const Invites = screen(() => import('../features/invites/pages/Invites'), invites);
 export const Approvals = screen(() => import('../features/approvals/pages/Approvals'), approvals);
 export const TeamList = screen(() => import('../features/teams/pages/TeamList'), teams);
@@ -44,6 +47,12 @@ export const AdminUnits = screen(() => import('../features/admin/pages/Units'), 
 export const AdminTeams = screen(() => import('../features/admin/pages/Teams'), admin, teams);
 export const AdminAreas = screen(() => import('../features/admin/pages/Areas'), admin, mapTexts);
 export const Audit = screen(() => import('../features/audit/pages/Audit'), audit);
+export const Inbox = screen(() => import('../features/notifications/pages/Inbox'), notifications, alerts);
+export const AlertDetail = screen(() => import('../features/alerts/pages/AlertDetail'), alerts, mapTexts);
+export const AlertAnswers = screen(() => import('../features/alerts/pages/AlertAnswers'), alerts, mapTexts);
+export const Compose = screen(() => import('../features/alerts/pages/Compose'), alerts, mapTexts);
+export const SentAlerts = screen(() => import('../features/alerts/pages/SentAlerts'), alerts);
+export const Outbox = screen(() => import('../features/outbox/pages/Outbox'), outboxTexts, alerts);
 
 type Allow<P> = (can: Capabilities, props: P) => boolean;
 

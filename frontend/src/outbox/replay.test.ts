@@ -128,6 +128,15 @@ describe('replay', () => {
     expect(entries.map((x) => x.attempts)).toEqual([1, 0]);
   });
 
+  it('drops a quiet entry the server refuses instead of showing it failed (a "seen" for a cancelled alert)', async () => {
+    const seen = makeEntry({ userId: 7, auth: 'token', method: 'POST', path: '/api/v1/alerts/1/answer', json: { answer: 'seen', token: '7.x' }, kind: 'alert_answer', quiet: true });
+    const store = memoryStore([seen]);
+    const result = await replay(env(store, () => ({ status: 422, body: { error: 'alert_closed' } })));
+    expect(result.failed).toEqual([]);
+    expect(store.map.size).toBe(0);
+    expect(summarise([seen], 7)).toEqual({ pending: 0, failed: 0, signin: 0 });
+  });
+
   it('sends the same Idempotency-Key on every attempt', async () => {
     const store = memoryStore([answer(1)]);
     let calls = 0;

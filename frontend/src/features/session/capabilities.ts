@@ -14,6 +14,7 @@ export const CAPABILITIES = [
   'read_audit',
   'reset_passwords',
   'manage_accounts',
+  'send_alert',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 export type Capabilities = Record<Capability, boolean>;
@@ -28,6 +29,7 @@ const NONE: Capabilities = {
   read_audit: false,
   reset_passwords: false,
   manage_accounts: false,
+  send_alert: false,
 };
 
 /** Missing capabilities (an older cached /me, a newer server) count as not granted. */

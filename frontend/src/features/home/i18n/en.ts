@@ -14,6 +14,9 @@ const en: Translation<typeof zh> = {
   'home.waitingAction': 'Review',
 
   'tile.invites': 'Invite members',
+  'tile.inbox': 'Messages',
+  'tile.sendAlert': 'Send an alert',
+  'tile.sentAlerts': 'Sent alerts',
   'tile.approvals': 'Approve members',
   'tile.teams': 'Team rosters',
   'tile.units': 'Units',

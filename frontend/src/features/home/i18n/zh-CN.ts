@@ -11,6 +11,9 @@ export default {
   'home.waitingAction': '去审核',
 
   'tile.invites': '邀请队员',
+  'tile.inbox': '消息',
+  'tile.sendAlert': '发布预警',
+  'tile.sentAlerts': '已发预警',
   'tile.approvals': '审核新队员',
   'tile.teams': '巡防队名册',
   'tile.units': '单位管理',

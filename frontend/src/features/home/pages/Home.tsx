@@ -8,6 +8,7 @@ import { formatPhone } from '../../../ui/labels';
 import { Page } from '../../../ui/Page';
 import type { Capabilities } from '../../session/capabilities';
 import { capabilities, me, sessionStale } from '../../session/state';
+import { PushCard } from '../../notifications/components/PushCard';
 import { InstallCard } from '../components/InstallCard';
 import { PendingCount } from '../components/PendingCount';
 import { t } from '../i18n';
@@ -25,6 +26,9 @@ interface TileSpec {
 
 // Which tiles a person sees follows what the server says they may do (/me capabilities).
 const TILES: TileSpec[] = [
+  { href: '/alerts/new', label: 'tile.sendAlert', icon: 'sendAlert', testid: 'tile-send-alert', shown: (can) => can.send_alert },
+  { href: '/alerts/sent', label: 'tile.sentAlerts', icon: 'sentAlerts', testid: 'tile-sent-alerts', shown: (can) => can.send_alert },
+  { href: '/notifications', label: 'tile.inbox', icon: 'inbox', testid: 'tile-inbox', shown: () => true },
   { href: '/approvals', label: 'tile.approvals', icon: 'approvals', testid: 'tile-approvals', shown: (can) => can.approve_members },
   { href: '/invites', label: 'tile.invites', icon: 'invites', testid: 'tile-invites', shown: (can) => can.manage_invites },
   { href: '/teams', label: 'tile.teams', icon: 'teams', testid: 'tile-teams', shown: (can) => can.see_rosters },
@@ -67,6 +71,7 @@ export default function Home() {
       </div>
 
       <InstallCard />
+      <PushCard />
       {can.approve_members && !offline.value && <PendingCount />}
 
       <nav class="tiles" aria-label={t('home.tools')}>
