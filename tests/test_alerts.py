@@ -388,6 +388,14 @@ def test_cancelling_tells_every_recipient(client_as, staff, street_alert):
     assert_error(officer.post(f"/api/v1/alerts/{alert['id']}/cancel"), 422, "alert_cancelled")
 
 
+def test_a_cancellation_is_worded_in_each_recipients_language(client_as, staff, street_alert):
+    alert, officer = street_alert
+    member = client_as(staff.member_a1)
+    assert member.patch("/api/v1/me", json={"locale": "en"}).status_code == 200
+    officer.post(f"/api/v1/alerts/{alert['id']}/cancel")
+    assert member.get("/api/v1/notifications").get_json()[0]["payload"]["title"] == "Cancelled: 可疑人员"
+
+
 def test_only_the_sender_and_oversight_manage_an_alert(client_as, staff, street_alert):
     alert, _ = street_alert
     assert_error(client_as(staff.coordinator_a1).post(f"/api/v1/alerts/{alert['id']}/cancel"), 403, "forbidden")
