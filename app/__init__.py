@@ -64,16 +64,25 @@ def create_app(config=None) -> Flask:
     from app.core.jobs import huey
     from app.core.routes import blp as system_blp
     from app.core.schemas import IdConverter, TextConverter, id_parameter_schema
+    from app.core.storage import init_storage
     from app.errors import register_error_handlers
+    from app.exports import jobs as export_jobs  # noqa: F401  (registers building and purging exports)
+    from app.exports.routes import blp as exports_blp
     from app.notifications import jobs as notification_jobs  # noqa: F401  (registers the push fan-out)
     from app.notifications.routes import blp as notifications_blp
     from app.orgs.routes import blp as orgs_blp
+    from app.reports import capabilities as report_capabilities  # noqa: F401  (registers what /me reports)
+    from app.reports import export as report_export  # noqa: F401  (registers the reports exporter)
+    from app.reports import jobs as report_jobs  # noqa: F401  (registers SLA escalation)
+    from app.reports import push as report_push  # noqa: F401  (words report pushes per recipient)
+    from app.reports.routes import blp as reports_blp
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(Path(app.root_path).parent / "migrations"))
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
     huey.configure(app)
+    init_storage(app)
     app.url_map.converters["int"] = IdConverter
     app.url_map.converters["default"] = app.url_map.converters["string"] = TextConverter
     extensions.api.init_app(app)
@@ -83,7 +92,7 @@ def create_app(config=None) -> Flask:
     app.before_request(enforce_access_policy)
     init_http(app)
 
-    for blp in (system_blp, accounts_blp, orgs_blp, audit_blp, notifications_blp, alerts_blp):
+    for blp in (system_blp, accounts_blp, orgs_blp, audit_blp, notifications_blp, alerts_blp, reports_blp, exports_blp):
         extensions.api.register_blueprint(blp)
     app.register_blueprint(web.bp)
     register_error_handlers(app)

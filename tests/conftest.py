@@ -23,7 +23,12 @@ from app.accounts.models import User
 from app.core.jobs import huey
 from app.extensions import db, limiter
 
-pytest_plugins = ["tests.factories.orgs", "tests.factories.accounts", "tests.factories.notifications"]
+pytest_plugins = [
+    "tests.factories.orgs",
+    "tests.factories.accounts",
+    "tests.factories.notifications",
+    "tests.factories.reports",
+]
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -64,6 +69,8 @@ def _test_config(tmp_path_factory) -> dict:
         "FRONTEND_DIST": str(dist),
         # Jobs run at once, in their own app context and session, when the request commits.
         "JOBS_IMMEDIATE": True,
+        # Photos and exports in a dict (tests/factories/reports.py reads it back).
+        "STORAGE_BACKEND": "memory",
     }
 
 

@@ -725,7 +725,7 @@ def test_joining_a_team_twice_is_a_409(client_as, staff, org, create_invite):
 @pytest.mark.parametrize(
     ("who", "offered"),
     [
-        ("member_a1", set()),
+        ("member_a1", {"report_hazard"}),
         (
             "coordinator_a1",
             {
@@ -733,12 +733,16 @@ def test_joining_a_team_twice_is_a_409(client_as, staff, org, create_invite):
                 "list_accounts",
                 "manage_accounts",
                 "manage_invites",
+                "report_hazard",
                 "reset_passwords",
                 "see_rosters",
                 "send_alert",
             },
         ),
-        ("street_a_officer", {"list_accounts", "read_audit", "see_rosters", "send_alert"}),
+        (
+            "street_a_officer",
+            {"list_accounts", "read_audit", "report_hazard", "see_rosters", "send_alert", "triage_reports"},
+        ),
         (
             "district_admin",
             {
@@ -746,12 +750,15 @@ def test_joining_a_team_twice_is_a_409(client_as, staff, org, create_invite):
                 "approve_members",
                 "list_accounts",
                 "manage_accounts",
+                "manage_departments",
                 "manage_invites",
                 "manage_roles",
                 "read_audit",
+                "report_hazard",
                 "reset_passwords",
                 "see_rosters",
                 "send_alert",
+                "triage_reports",
             },
         ),
     ],

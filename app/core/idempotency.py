@@ -60,9 +60,24 @@ class InvalidIdempotencyKey(DomainError):
     error = "idempotency_key_invalid"
 
 
+def _body_parts() -> list[bytes]:
+    """The body as it means something: a multipart upload by its fields and files' contents,
+    since the browser picks a new boundary each time it sends the same photo again."""
+    if request.mimetype != "multipart/form-data":
+        return [request.get_data(cache=True)]
+    parts = []
+    for name, value in sorted(request.form.items(multi=True)):
+        parts += [b"field", name.encode(), value.encode()]
+    for name, upload in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+        content = upload.stream.read()
+        upload.stream.seek(0)
+        parts += [b"file", name.encode(), hashlib.sha256(content).digest()]
+    return parts
+
+
 def _request_hash() -> str:
     digest = hashlib.sha256()
-    for part in (request.method.encode(), request.path.encode(), request.get_data(cache=True)):
+    for part in (request.method.encode(), request.path.encode(), *_body_parts()):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
