@@ -12,6 +12,7 @@ manage 500 m, and a report or check-in is better kept, marked, than refused.
 
 import math
 from dataclasses import dataclass
+from datetime import UTC
 
 from flask import current_app
 from marshmallow import fields, post_load
@@ -43,6 +44,8 @@ class GeoFixSchema(ApiSchema):
     @post_load
     def flag(self, data, **kwargs):
         data["is_imprecise"] = data["accuracy_m"] > current_app.config["GEOFIX_ACCURACY_CAP_M"]
+        if data["fixed_at"] is not None:
+            data["fixed_at"] = data["fixed_at"].astimezone(UTC)
         return data
 
 

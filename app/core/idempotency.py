@@ -99,9 +99,17 @@ def _replay(stored: IdempotencyKey, model, request_hash: str):
     return row, stored.status_code
 
 
-def idempotent(model):
-    """Make a create-like view replay-safe under ``Idempotency-Key`` (see the module docstring)."""
+def idempotent(model, present=None):
+    """Make a create-like view replay-safe under ``Idempotency-Key`` (see the module docstring).
+
+    ``present(row)`` turns the remembered row into what the view returns, for views that answer
+    with more than the row (a report as its caller may see it).
+    """
     RESOURCE_MODELS[model.__tablename__] = model
+
+    def replay(stored, request_hash):
+        row, status = _replay(stored, model, request_hash)
+        return (present(row) if present else row), status
 
     def decorate(view):
         @functools.wraps(view)
@@ -112,7 +120,7 @@ def idempotent(model):
             key, request_hash = _parse_key(raw), _request_hash()
             stored = db.session.get(IdempotencyKey, key)
             if stored is not None:
-                return _replay(stored, model, request_hash)
+                return replay(stored, request_hash)
             claim = IdempotencyKey(
                 key=key,
                 user_id=current_user.id,
@@ -127,7 +135,7 @@ def idempotent(model):
             except IntegrityError:
                 # The same key arrived twice at once: the other request made the row.
                 db.session.expunge(claim)
-                return _replay(db.session.get(IdempotencyKey, key), model, request_hash)
+                return replay(db.session.get(IdempotencyKey, key), request_hash)
             g.idempotency_claim = claim
             return view(*args, **kwargs)
 

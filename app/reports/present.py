@@ -16,15 +16,16 @@ from app.reports.models import Report, ReportComment, ReportEvent, ReportPhoto, 
 STAFF_VIEWS = (Viewer.STAFF, Viewer.HANDLER)
 
 
-def _photo(attached: ReportPhoto, principal: Principal) -> dict:
-    photo = attached.photo
+def photo(attached: ReportPhoto, principal: Principal) -> dict:
+    stored = attached.photo
+    ids = {"report_id": attached.report_id, "content_id": stored.content_id}
     return {
-        "content_id": photo.content_id,
+        "content_id": stored.content_id,
         "kind": attached.kind,
-        "url": url_for("reports.ReportPhotoById", report_id=attached.report_id, content_id=photo.content_id),
-        "thumb_url": url_for("reports.ReportPhotoThumb", report_id=attached.report_id, content_id=photo.content_id),
-        "width": photo.width,
-        "height": photo.height,
+        "url": url_for("reports.ReportPhotoById", **ids),
+        "thumb_url": url_for("reports.ReportPhotoThumb", **ids),
+        "width": stored.width,
+        "height": stored.height,
         "is_mine": attached.uploaded_by_id == principal.id,
         "created_at": attached.created_at,
     }
@@ -68,7 +69,7 @@ def summary(report: Report, principal: Principal) -> dict:
         "is_overdue": report.is_overdue if viewer in STAFF_VIEWS else False,
         "escalation_level": report.escalation_level if viewer == Viewer.STAFF else None,
         "photo_count": len(photos),
-        "cover_thumb_url": _photo(photos[0], principal)["thumb_url"] if photos else None,
+        "cover_thumb_url": photo(photos[0], principal)["thumb_url"] if photos else None,
         "is_mine": report.reporter_id == principal.id,
         "is_following": report.is_followed_by(principal),
         "actions": report.actions_for(principal),
@@ -79,7 +80,7 @@ def detail(report: Report, principal: Principal) -> dict:
     viewer = report.viewer(principal)
     return {
         **summary(report, principal),
-        "photos": [_photo(attached, principal) for attached in _visible_photos(report, principal, viewer)],
+        "photos": [photo(attached, principal) for attached in _visible_photos(report, principal, viewer)],
         "follower_count": len(report.followers) if viewer == Viewer.STAFF else None,
         "can_comment": report.can_comment(principal, internal=False),
         "can_comment_internally": report.can_comment(principal, internal=True),

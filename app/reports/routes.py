@@ -253,7 +253,7 @@ class Reports(MethodView):
     @blp.errors(404, 429)
     @blp.arguments(ReportCreateSchema)
     @blp.response(201, ReportSchema)
-    @idempotent(Report)
+    @idempotent(Report, present=lambda report: present.detail(report, current_user))
     def post(self, data):
         """Report a hazard. The officers of its unit are told. Photos follow, one request each.
 
@@ -295,7 +295,7 @@ class ReportPhotos(MethodView):
     @blp.errors(403, 404, 409, 413, 429)
     @blp.arguments(PhotoUploadSchema, location="files")
     @blp.response(201, ReportPhotoSchema)
-    @idempotent(ReportPhoto)
+    @idempotent(ReportPhoto, present=lambda attached: present.photo(attached, current_user))
     @body_limit("PHOTO_UPLOAD_MAX_BYTES", "photo_too_large")
     def post(self, files, report_id):
         """Add one photo (multipart ``photo``): the reporter's and followers' show the hazard, the
@@ -312,7 +312,7 @@ class ReportPhotos(MethodView):
         attached = services.add_photo(report, current_user, read_upload(files["photo"]))
         remember(attached, 201)
         db.session.commit()
-        return present._photo(attached, current_user), 201
+        return present.photo(attached, current_user), 201
 
 
 def _photo_response(report_id: int, content_id: str, thumb: bool):
@@ -436,6 +436,11 @@ class ReportTimeline(MethodView):
         return [present.event(entry, viewer) for entry in services.timeline_for(report, viewer)]
 
 
+def _present_comment(comment: ReportComment) -> dict:
+    report = db.session.get(Report, comment.report_id)
+    return present.comment(comment, current_user, report.viewer(current_user))
+
+
 @blp.route("/reports/<int:report_id>/comments")
 class ReportComments(MethodView):
     @blp.errors(404)
@@ -457,7 +462,7 @@ class ReportComments(MethodView):
     @blp.errors(403, 404)
     @blp.arguments(CommentCreateSchema)
     @blp.response(201, CommentSchema)
-    @idempotent(ReportComment)
+    @idempotent(ReportComment, present=_present_comment)
     def post(self, data, report_id):
         """Comment on a case: staff and handlers internally (default) or publicly, the reporter publicly."""
         report = _report(report_id)
