@@ -124,3 +124,14 @@ def upload(data: bytes, filename: str = "photo.jpg", content_type: str = "image/
     import io
 
     return {"photo": (io.BytesIO(data), filename, content_type)}
+
+
+def multipart_body(data: bytes, filename: str = "photo.jpg", content_type: str = "image/jpeg") -> tuple[bytes, str]:
+    """A multipart body with one ``photo`` as raw bytes (for bodies too large for the test client's
+    builder, which spools them to a temporary file it never closes)."""
+    boundary = "----pingan-test-boundary"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; filename="{filename}"\r\n'
+        f"Content-Type: {content_type}\r\n\r\n"
+    ).encode()
+    return head + data + f"\r\n--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"

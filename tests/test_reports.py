@@ -28,6 +28,7 @@ from tests.support import (
     field_errors,
     jpeg_bytes,
     matrix,
+    multipart_body,
     png_bomb,
     upload,
 )
@@ -250,3 +251,198 @@ def test_handlers_are_made_through_their_department(client_as, world, org, creat
     assert roles["capabilities"]["handle_reports"] is True
     other = admin.post(f"/api/v1/departments/{world.department_b.id}/handlers", json={"user_id": user.id})
     assert_error(other, 404, "not_found")  # street B's department is outside this admin's sight
+
+
+# Photos -----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def my_report(create_report, world):
+    """A report of member A1 in their community."""
+    return create_report(world.member_a1)
+
+
+def post_photo(client, report_id: int, data: bytes, **kwargs):
+    return client.post(
+        f"/api/v1/reports/{report_id}/photos", data=upload(data, **kwargs), content_type="multipart/form-data"
+    )
+
+
+def stored_images(stored_files) -> list[Image.Image]:
+    return [Image.open(io.BytesIO(data)) for key, (data, _) in sorted(stored_files.items()) if "-thumb" not in key]
+
+
+def test_a_photo_is_stored_as_a_fresh_jpeg_without_exif_or_gps(client_as, world, my_report, stored_files):
+    original = jpeg_bytes((1200, 900), exif=exif_with_gps(orientation=6))
+    response = post_photo(client_as(world.member_a1), my_report.id, original)
+    assert response.status_code == 201, response.get_json()
+    photo = response.get_json()
+    assert (photo["width"], photo["height"], photo["kind"]) == (900, 1200, "report")  # turned upright
+    [stored] = stored_images(stored_files)
+    assert stored.format == "JPEG" and stored.size == (900, 1200)
+    assert not stored.getexif() and "exif" not in stored.info and "icc_profile" not in stored.info
+    data = next(data for key, (data, _) in stored_files.items() if "-thumb" not in key)
+    assert b"Exif" not in data and b"GPS" not in data and b"Phone X" not in data
+    assert data != original
+
+
+def test_a_large_photo_is_scaled_down_and_thumbnailed(client_as, world, my_report, stored_files):
+    photo = post_photo(client_as(world.member_a1), my_report.id, jpeg_bytes((4000, 3000))).get_json()
+    assert (photo["width"], photo["height"]) == (1600, 1200)
+    thumb = next(data for key, (data, _) in stored_files.items() if "-thumb" in key)
+    assert Image.open(io.BytesIO(thumb)).size == (320, 240)
+
+
+def test_what_is_appended_to_a_photo_never_reaches_storage(client_as, world, my_report, stored_files):
+    motion_photo = jpeg_bytes((640, 480)) + b"\x00\x00\x00\x18ftypmp42" + b"VIDEO" * 2000
+    assert post_photo(client_as(world.member_a1), my_report.id, motion_photo).status_code == 201
+    assert all(b"VIDEO" not in data for data, _ in stored_files.values())
+
+
+HOSTILE = {
+    "decompression bomb": (png_bomb, "photo.png", "image/png", 422, "photo_too_many_pixels"),
+    "svg with a script": (lambda: SVG_WITH_SCRIPT, "photo.svg", "image/svg+xml", 422, "photo_not_an_image"),
+    "truncated jpeg": (lambda: jpeg_bytes((1200, 900))[:3000], "photo.jpg", "image/jpeg", 422, "photo_damaged"),
+    "pdf renamed jpg": (lambda: PDF_BYTES, "photo.jpg", "image/jpeg", 422, "photo_not_an_image"),
+    "heic": (lambda: HEIC_BYTES, "IMG_0001.HEIC", "image/heic", 422, "photo_heic_unsupported"),
+    "gif": (lambda: b"GIF89a" + bytes(100), "photo.gif", "image/gif", 422, "photo_format_unsupported"),
+    "empty": (lambda: b"", "photo.jpg", "image/jpeg", 422, "photo_not_an_image"),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_files_are_refused_with_their_own_error_and_nothing_is_stored(
+    client_as, world, my_report, stored_files, in_app, name
+):
+    make, filename, content_type, status, error = HOSTILE[name]
+    response = post_photo(client_as(world.member_a1), my_report.id, make(), filename=filename, content_type=content_type)
+    assert_error(response, status, error)
+    assert stored_files == {}
+    assert count(in_app, Photo) == count(in_app, ReportPhoto) == 0
+
+
+def test_a_50_mb_file_is_refused_before_it_is_read(client_as, world, my_report, stored_files, in_app):
+    body, content_type = multipart_body(b"\xff\xd8\xff" + bytes(50 * 1024 * 1024))
+    response = client_as(world.member_a1).post(
+        f"/api/v1/reports/{my_report.id}/photos", data=body, content_type=content_type
+    )
+    assert_error(response, 413, "photo_too_large")
+    assert stored_files == {} and count(in_app, Photo) == 0
+
+
+def test_json_bodies_keep_the_one_mebibyte_limit(client_as, world, org, category_id):
+    body = report_body(category_id(org.a1), description="长" * 600_000)
+    assert_error(client_as(world.member_a1).post("/api/v1/reports", json=body), 413, "payload_too_large")
+
+
+def test_a_seventh_photo_is_refused(client_as, world, my_report, stored_files, in_app):
+    member = client_as(world.member_a1)
+    for _ in range(6):
+        assert post_photo(member, my_report.id, jpeg_bytes((64, 48))).status_code == 201
+    assert_error(post_photo(member, my_report.id, jpeg_bytes((64, 48))), 409, "photo_limit_reached")
+    assert count(in_app, ReportPhoto) == 6 and len(stored_files) == 12
+
+
+def test_the_same_photo_sent_twice_under_one_key_is_stored_once(client_as, world, my_report, stored_files, in_app):
+    member = client_as(world.member_a1)
+    headers = {"Idempotency-Key": str(uuid.uuid4())}
+    data = jpeg_bytes((64, 48))
+    # The browser picks a new multipart boundary each time it sends; the key still matches.
+    first = member.post(f"/api/v1/reports/{my_report.id}/photos", data=upload(data), headers=headers)
+    again = member.post(f"/api/v1/reports/{my_report.id}/photos", data=upload(data), headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.get_json()["content_id"] == again.get_json()["content_id"]
+    assert count(in_app, ReportPhoto) == 1 and len(stored_files) == 2
+    other = member.post(f"/api/v1/reports/{my_report.id}/photos", data=upload(jpeg_bytes((65, 48))), headers=headers)
+    assert_error(other, 409, "idempotency_conflict")
+
+
+def test_photos_are_served_privately_and_cached_for_a_year(client_as, world, my_report):
+    member = client_as(world.member_a1)
+    photo = post_photo(member, my_report.id, jpeg_bytes((640, 480))).get_json()
+    for url in (photo["url"], photo["thumb_url"]):
+        response = client_as(world.street_a_officer).get(url)
+        assert response.status_code == 200 and response.mimetype == "image/jpeg"
+        assert response.headers["Cache-Control"] == "private, max-age=31536000, immutable"
+        again = client_as(world.street_a_officer).get(url, headers={"If-None-Match": response.headers["ETag"]})
+        assert again.status_code == 304
+    assert_error(client_as(world.member_b1).get(photo["url"]), 404, "not_found")
+    assert_error(client_as(world.street_b_officer).get(photo["url"]), 404, "not_found")
+    assert_error(client_as(world.street_a_officer).get(photo["url"].replace(photo["content_id"], "0" * 32)), 404, "not_found")
+
+
+def test_files_of_a_rolled_back_upload_are_deleted(app, client_as, world, my_report, stored_files, in_app, monkeypatch):
+    from app.reports import services
+
+    def fail_after_storing(*args, **kwargs):
+        raise RuntimeError("the database went away after the files were stored")
+
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    monkeypatch.setattr(services, "ReportPhoto", fail_after_storing)
+    response = post_photo(client_as(world.member_a1), my_report.id, jpeg_bytes((64, 48)))
+    assert_error(response, 500, "internal_error")
+    assert stored_files == {} and count(in_app, Photo) == 0
+
+
+def test_files_of_a_rolled_back_report_are_deleted(in_app, world, my_report, stored_files):
+    from app.accounts.services import principal_of
+    from app.accounts.models import User
+    from app.reports import services
+
+    with in_app():
+        report = db.session.get(Report, my_report.id)
+        services.add_photo(report, principal_of(db.session.get(User, world.member_a1.id)), jpeg_bytes((64, 48)))
+        assert len(stored_files) == 2
+        db.session.rollback()
+    assert stored_files == {}
+    with in_app():
+        report = db.session.get(Report, my_report.id)
+        services.add_photo(report, principal_of(db.session.get(User, world.member_a1.id)), jpeg_bytes((64, 48)))
+        db.session.commit()
+    assert len(stored_files) == 2
+
+
+def test_withdrawing_a_report_deletes_its_files_after_the_commit(client_as, world, my_report, stored_files, in_app):
+    member = client_as(world.member_a1)
+    post_photo(member, my_report.id, jpeg_bytes((64, 48)))
+    assert member.delete(f"/api/v1/reports/{my_report.id}").status_code == 204
+    assert stored_files == {}
+    assert count(in_app, Report) == count(in_app, Photo) == count(in_app, ReportEvent) == 0
+
+
+def test_only_a_report_nobody_acted_on_can_be_withdrawn(client_as, world, my_report, move_report, stored_files):
+    member = client_as(world.member_a1)
+    post_photo(member, my_report.id, jpeg_bytes((64, 48)))
+    move_report(my_report, "accept", world.street_a_officer)
+    assert_error(member.delete(f"/api/v1/reports/{my_report.id}"), 409, "invalid_transition")
+    assert_error(client_as(world.street_a_officer).delete(f"/api/v1/reports/{my_report.id}"), 403, "forbidden")
+    assert len(stored_files) == 2
+    assert client_as(world.street_a_admin).delete(f"/api/v1/reports/{my_report.id}").status_code == 204
+    assert stored_files == {}
+
+
+def test_a_failed_delete_keeps_the_files(app, client_as, world, my_report, stored_files, monkeypatch):
+    from app.reports import services
+
+    post_photo(client_as(world.member_a1), my_report.id, jpeg_bytes((64, 48)))
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    monkeypatch.setattr(services, "record", fail)
+    assert client_as(world.member_a1).delete(f"/api/v1/reports/{my_report.id}").status_code == 500
+    assert len(stored_files) == 2
+
+
+def test_officers_add_no_photos_and_handlers_only_while_working(
+    client_as, world, my_report, move_report
+):
+    assert_error(post_photo(client_as(world.street_a_officer), my_report.id, jpeg_bytes()), 403, "forbidden")
+    move_report(my_report, "accept", world.street_a_officer)
+    move_report(my_report, "dispatch", world.street_a_officer)
+    handler = client_as(world.handler_a)
+    assert_error(post_photo(handler, my_report.id, jpeg_bytes()), 409, "report_photos_closed")
+    move_report(my_report, "start", world.handler_a)
+    photo = post_photo(handler, my_report.id, jpeg_bytes()).get_json()
+    assert photo["kind"] == "resolution"
