@@ -446,3 +446,282 @@ def test_officers_add_no_photos_and_handlers_only_while_working(
     move_report(my_report, "start", world.handler_a)
     photo = post_photo(handler, my_report.id, jpeg_bytes()).get_json()
     assert photo["kind"] == "resolution"
+
+
+# The workflow: every step for every role ------------------------------------------------------------
+
+REASON = {"reason": "现场核实后说明"}
+STEPS = {
+    # action: (the state it starts from, its body)
+    "accept": ("submitted", {}),
+    "reject": ("submitted", REASON),
+    "mark_duplicate": ("submitted", {"duplicate_of_id": "{original}"}),
+    "dispatch": ("accepted", {}),
+    "return": ("dispatched", REASON),
+    "start": ("dispatched", {}),
+    "resolve": ("in_progress", {"note": "已修复，附照片"}),
+    "close": ("resolved", {}),
+    "reopen": ("closed", REASON),
+    "request_reopen": ("resolved", REASON),
+}
+# How a fresh case reaches each state: (action, who, body).
+ROUTE = [
+    ("accept", "street_a_officer", {}),
+    ("dispatch", "street_a_officer", {}),
+    ("start", "handler_a", {}),
+    ("resolve", "handler_a", {"note": "已修复"}),
+    ("close", "street_a_officer", {}),
+]
+REACHED_BY = {"submitted": 0, "accepted": 1, "dispatched": 2, "in_progress": 3, "resolved": 4, "closed": 5}
+ALL_STATES = ["submitted", "accepted", "rejected", "duplicate", "dispatched", "in_progress", "resolved", "closed"]
+
+
+@pytest.fixture
+def case_in(world, create_report, move_report):
+    """``case_in(state)``: a case of member A1 in that state, and the ids a matrix path may name."""
+
+    def make(state: str):
+        report = create_report(world.member_a1)
+        original = create_report(world.member_a1, description="同一个井盖")
+        if state == "rejected":
+            move_report(report, "reject", world.street_a_officer, reason="不是隐患")
+        elif state == "duplicate":
+            move_report(report, "mark_duplicate", world.street_a_officer, duplicate_of_id=original.id)
+        else:
+            for action, who, body in ROUTE[: REACHED_BY[state]]:
+                move_report(report, action, getattr(world, who), **body)
+        return report, {"report": report.id, "original": original.id}
+
+    return make
+
+
+CALLERS_OUTSIDE = {"street_b_officer": 404, "coordinator_a1": 404, "member_b1": 404, "handler_b": 404}
+BEFORE_DISPATCH = {"district_admin": 200, "street_a_admin": 200, "street_a_officer": 200, "member_a1": 403}
+OFFICER_STEP = BEFORE_DISPATCH | CALLERS_OUTSIDE | {"handler_a": 404}
+HANDLER_STEP = {"handler_a": 200, "district_admin": 403, "street_a_admin": 403, "street_a_officer": 403}
+HANDLER_STEP |= CALLERS_OUTSIDE | {"member_a1": 403}
+
+
+def step(action: str, expect: dict, **overrides) -> Endpoint:
+    path = "/api/v1/reports/{report}/" + action.replace("_", "-")
+    return Endpoint("post", path, STEPS[action][1], expect, overrides)
+
+
+WORKFLOW = matrix(
+    step("accept", OFFICER_STEP),
+    step("reject", OFFICER_STEP),
+    step("mark_duplicate", OFFICER_STEP),
+    step("dispatch", OFFICER_STEP),
+    step("return", HANDLER_STEP),
+    step("start", HANDLER_STEP),
+    step("resolve", HANDLER_STEP),
+    step("close", OFFICER_STEP, handler_a=403),
+    step("reopen", OFFICER_STEP, handler_a=403),
+    step(
+        "request_reopen",
+        {key: 403 if status == 200 else status for key, status in OFFICER_STEP.items()},
+        member_a1=200,
+        handler_a=403,
+    ),
+)
+
+
+def action_of(endpoint: Endpoint) -> str:
+    return endpoint.path.rsplit("/", 1)[1].replace("-", "_")
+
+
+@pytest.mark.parametrize(("endpoint", "who", "status"), WORKFLOW)
+def test_who_may_take_each_step(client_as, world, case_in, in_app, endpoint, who, status):
+    action = action_of(endpoint)
+    report, ids = case_in(STEPS[action][0])
+    response = call(client_as(getattr(world, who)), endpoint, ids)
+    assert response.status_code == status, response.get_json()
+    if status == 200:
+        assert response.get_json()["id"] == report.id
+    with in_app():
+        events = db.session.scalars(select(ReportEvent.action).where(ReportEvent.report_id == report.id)).all()
+    assert (action in events) == (status == 200)
+
+
+def _wrong_states():
+    for action, (_, _) in STEPS.items():
+        from app.reports.models import TRANSITIONS
+
+        sources = {status.value for status in TRANSITIONS[action].sources}
+        actor = TRANSITIONS[action].actor.value
+        for state in ALL_STATES:
+            if state in sources:
+                continue
+            if actor == "handler" and state in ("submitted", "accepted", "rejected", "duplicate"):
+                continue  # not dispatched to their department: they cannot even see it (404)
+            who = {"officer": "street_a_officer", "handler": "handler_a", "reporter": "member_a1"}[actor]
+            yield pytest.param(action, state, who, id=f"{action} from {state}")
+
+
+@pytest.mark.parametrize(("action", "state", "who"), list(_wrong_states()))
+def test_a_step_from_a_state_that_does_not_allow_it_is_a_409(client_as, world, case_in, action, state, who):
+    report, ids = case_in(state)
+    response = call(client_as(getattr(world, who)), step(action, {}), ids)
+    assert_error(response, 409, "invalid_transition")
+
+
+def test_the_case_offers_the_steps_the_caller_may_take_now(client_as, world, case_in):
+    report, _ = case_in("submitted")
+    path = f"/api/v1/reports/{report.id}"
+    assert client_as(world.street_a_officer).get(path).get_json()["actions"] == ["accept", "reject", "mark_duplicate"]
+    assert client_as(world.member_a1).get(path).get_json()["actions"] == []
+    report, _ = case_in("dispatched")
+    assert client_as(world.handler_a).get(f"/api/v1/reports/{report.id}").get_json()["actions"] == ["return", "start"]
+
+
+def test_a_full_case_stores_its_times_and_tells_the_reporter_each_public_step(client_as, world, case_in, in_app):
+    report, _ = case_in("closed")
+    seen = client_as(world.member_a1).get(f"/api/v1/reports/{report.id}").get_json()
+    assert seen["accepted_at"] and seen["resolved_at"] and seen["closed_at"]
+    assert seen["accepted_at"] <= seen["resolved_at"] <= seen["closed_at"]
+    titles = [n["payload"]["title"] for n in inbox(client_as(world.member_a1))]
+    assert titles == [
+        "您上报的隐患已结案",
+        "您上报的隐患已处置完毕",
+        "您上报的隐患正在处置",
+        "您上报的隐患已派给三里屯城管处理",
+        "您上报的隐患已受理",
+    ]
+
+
+def test_dispatch_goes_to_the_categorys_department_by_default_and_tells_its_handlers(client_as, world, case_in):
+    report, _ = case_in("dispatched")
+    seen = client_as(world.street_a_officer).get(f"/api/v1/reports/{report.id}").get_json()
+    assert seen["department"]["name"] == "三里屯城管" and seen["handler"] is None
+    [assigned] = inbox(client_as(world.handler_a))
+    assert assigned["kind"] == "report_assigned" and assigned["subject_id"] == report.id
+    assert inbox(client_as(world.handler_b)) == []
+
+
+def test_dispatch_to_one_handler_leaves_the_others_watching(client_as, world, case_in, create_handler):
+    colleague = create_handler(world.department_a)
+    report, _ = case_in("accepted")
+    body = {"department_id": world.department_a.id, "handler_id": world.handler_a.id}
+    assert client_as(world.street_a_officer).post(f"/api/v1/reports/{report.id}/dispatch", json=body).status_code == 200
+    assert inbox(client_as(colleague)) == []
+    assert_error(client_as(colleague).post(f"/api/v1/reports/{report.id}/start", json={}), 403, "forbidden")
+    assert client_as(world.handler_a).post(f"/api/v1/reports/{report.id}/start", json={}).status_code == 200
+
+
+def test_dispatch_refusals_name_their_rule(client_as, world, org, case_in, create_department, create_user, create_report, move_report):
+    report, _ = case_in("accepted")
+    officer = client_as(world.street_a_officer)
+    other_community = create_department(org.a2, codes=())
+    refused = officer.post(f"/api/v1/reports/{report.id}/dispatch", json={"department_id": other_community.id})
+    assert_error(refused, 422, "department_not_serving")
+    refused = officer.post(f"/api/v1/reports/{report.id}/dispatch", json={"department_id": world.department_b.id})
+    assert_error(refused, 404, "not_found")
+    stranger = create_user(roles=[(Role.MEMBER, org.a1)])
+    body = {"department_id": world.department_a.id, "handler_id": stranger.id}
+    assert_error(officer.post(f"/api/v1/reports/{report.id}/dispatch", json=body), 422, "handler_not_in_department")
+    unrouted = create_report(world.member_a1, code="other")
+    move_report(unrouted, "accept", world.street_a_officer)
+    assert_error(officer.post(f"/api/v1/reports/{unrouted.id}/dispatch", json={}), 422, "department_required")
+
+
+def test_a_returned_case_goes_back_to_the_officers_without_its_department(client_as, world, case_in):
+    report, _ = case_in("dispatched")
+    returned = client_as(world.handler_a).post(f"/api/v1/reports/{report.id}/return", json={"reason": "不属于城管"})
+    assert returned.status_code == 200 and returned.get_json()["status"] == "accepted"
+    assert_error(client_as(world.handler_a).get(f"/api/v1/reports/{report.id}"), 404, "not_found")
+    kinds = [(n["kind"], n["payload"]["title"]) for n in inbox(client_as(world.street_a_officer))]
+    assert ("report_staff", "案件被退回：道路设施") in kinds
+    # Returning is internal: the reporter is not told, nor sees it in the timeline.
+    assert "退回" not in str(inbox(client_as(world.member_a1)))
+    actions = [e["action"] for e in client_as(world.member_a1).get(f"/api/v1/reports/{report.id}/timeline").get_json()]
+    assert "return" not in actions
+
+
+def test_duplicates_name_another_open_case_in_scope(client_as, world, org, case_in, create_report, move_report):
+    report, ids = case_in("submitted")
+    officer = client_as(world.street_a_officer)
+    itself = officer.post(f"/api/v1/reports/{report.id}/mark-duplicate", json={"duplicate_of_id": report.id})
+    assert_error(itself, 409, "duplicate_of_itself")
+    elsewhere = create_report(world.member_b1)
+    refused = officer.post(f"/api/v1/reports/{report.id}/mark-duplicate", json={"duplicate_of_id": elsewhere.id})
+    assert_error(refused, 404, "not_found")
+    twin = create_report(world.member_a1)
+    move_report(twin, "mark_duplicate", world.street_a_officer, duplicate_of_id=ids["original"])
+    chained = officer.post(f"/api/v1/reports/{report.id}/mark-duplicate", json={"duplicate_of_id": twin.id})
+    assert_error(chained, 409, "duplicate_of_duplicate")
+
+
+def test_the_reporter_of_a_duplicate_follows_the_original(client_as, world, org, create_user, create_report, move_report):
+    neighbour = create_user(team=org.team_a1, name="邻居")
+    original = create_report(neighbour, description="邻居的描述")
+    report = create_report(world.member_a1)
+    move_report(report, "mark_duplicate", world.street_a_officer, duplicate_of_id=original.id)
+    followed = client_as(world.member_a1).get(f"/api/v1/reports/{original.id}").get_json()
+    assert followed["viewer"] == "follower" and followed["is_following"] is True
+    assert followed["description"] is None and followed["position"] is None and followed["reporter"] is None
+    mine = client_as(world.member_a1).get("/api/v1/reports?box=mine").get_json()
+    assert {r["id"] for r in mine} == {original.id, report.id}
+
+
+def test_reopening_is_possible_within_the_period_only(app, client_as, world, case_in, time_machine):
+    time_machine.move_to(clock.now(), tick=False)
+    report, _ = case_in("closed")
+    time_machine.shift(timedelta(days=app.config["REPORT_REOPEN_DAYS"] + 1))
+    officer = client_as(world.street_a_officer)  # signed in now: sessions lapse after 30 idle days
+    assert "reopen" not in officer.get(f"/api/v1/reports/{report.id}").get_json()["actions"]
+    late = officer.post(f"/api/v1/reports/{report.id}/reopen", json=REASON)
+    assert_error(late, 409, "reopen_period_over")
+    asked = client_as(world.member_a1).post(f"/api/v1/reports/{report.id}/request-reopen", json=REASON)
+    assert_error(asked, 409, "reopen_period_over")
+
+
+def test_a_reopened_case_starts_again_with_a_new_deadline(client_as, world, case_in):
+    report, _ = case_in("closed")
+    reopened = client_as(world.street_a_officer).post(f"/api/v1/reports/{report.id}/reopen", json=REASON).get_json()
+    assert reopened["status"] == "accepted" and reopened["closed_at"] is None and reopened["resolved_at"] is None
+    assert reopened["department"] is None and reopened["due_at"] > reopened["updated_at"]
+    assert reopened["actions"] == ["mark_duplicate", "dispatch"]
+
+
+def test_the_reporter_asks_to_reopen_once_and_the_officers_are_told(client_as, world, case_in):
+    report, _ = case_in("resolved")
+    member = client_as(world.member_a1)
+    asked = member.post(f"/api/v1/reports/{report.id}/request-reopen", json={"reason": "井盖又坏了"})
+    assert asked.status_code == 200 and asked.get_json()["status"] == "resolved"
+    told = [n for n in inbox(client_as(world.street_a_officer)) if n["payload"]["text_key"] == "staff_request_reopen"]
+    assert len(told) == 1 and told[0]["payload"]["body"] == "井盖又坏了"
+    again = member.post(f"/api/v1/reports/{report.id}/request-reopen", json={"reason": "还是坏的"})
+    assert_error(again, 409, "reopen_already_requested")
+
+
+def test_of_two_officers_acting_at_once_the_second_gets_409(in_app, client_as, world, case_in):
+    from app.accounts.models import User
+    from app.accounts.services import principal_of
+    from app.errors import Conflict
+    from app.reports import services
+
+    report, _ = case_in("submitted")
+    with in_app():
+        stale = db.session.get(Report, report.id)  # what the first officer's request read
+        officer = principal_of(db.session.get(User, world.street_a_officer.id))
+        db.session.expunge(stale)
+    assert client_as(world.street_a_admin).post(f"/api/v1/reports/{report.id}/reject", json=REASON).status_code == 200
+    with in_app():
+        db.session.add(stale)
+        with pytest.raises(Conflict) as refused:
+            services.transition(stale, "accept", officer, {})
+        assert refused.value.error == "report_changed"
+        db.session.rollback()
+
+
+def test_bulk_dispatch_answers_for_each_case(client_as, world, case_in, create_report):
+    accepted, _ = case_in("accepted")
+    submitted, _ = case_in("submitted")
+    elsewhere = create_report(world.member_b1)
+    body = {"report_ids": [accepted.id, submitted.id, elsewhere.id]}
+    results = client_as(world.street_a_officer).post("/api/v1/reports/bulk-dispatch", json=body).get_json()
+    assert results == [
+        {"id": accepted.id, "status": "dispatched", "error": None},
+        {"id": submitted.id, "status": "submitted", "error": "invalid_transition"},
+        {"id": elsewhere.id, "status": None, "error": "not_found"},
+    ]

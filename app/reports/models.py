@@ -357,10 +357,14 @@ class Report(UnitScoped, Base):
         accept_minutes, _ = self.category.sla_minutes(self.severity)
         self._set_due(self.created_at + timedelta(minutes=accept_minutes))
 
+    def check_state(self, action: str) -> None:
+        """409 ``invalid_transition`` unless the case's state allows ``action``."""
+        if self.status not in TRANSITIONS[action].sources:
+            raise InvalidTransition(message=f"cannot {action.replace('_', ' ')} a case that is {self.status.value}")
+
     def _move(self, action: str, by: Principal, note: str | None, **data) -> ReportEvent:
         transition = TRANSITIONS[action]
-        if self.status not in transition.sources:
-            raise InvalidTransition(message=f"cannot {action.replace('_', ' ')} a case that is {self.status.value}")
+        self.check_state(action)
         previous = self.status
         if transition.target is not None:
             self.status = transition.target

@@ -453,8 +453,7 @@ def transition(report: Report, action: str, principal: Principal, data: dict) ->
         event = report.mark_duplicate(principal, original, note)
         _follow(original, report.reporter_id)
     elif action == "dispatch":
-        if report.status not in (ReportStatus.ACCEPTED,):
-            raise InvalidTransition(message=f"cannot dispatch a case that is {report.status.value}")
+        report.check_state(action)
         department = _department_for_dispatch(report, principal, data.get("department_id"))
         handler = _handler_for_dispatch(report, department, data.get("handler_id"))
         event = report.dispatch(principal, department, handler, note)
@@ -469,6 +468,7 @@ def transition(report: Report, action: str, principal: Principal, data: dict) ->
     elif action == "reopen":
         event = report.reopen(principal, data["reason"])
     elif action == "request_reopen":
+        report.check_state(action)
         _check_no_pending_reopen_request(report)
         event = report.request_reopen(principal, data["reason"])
     else:  # pragma: no cover - routes only offer the actions above
