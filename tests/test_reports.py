@@ -725,3 +725,206 @@ def test_bulk_dispatch_answers_for_each_case(client_as, world, case_in, create_r
         {"id": submitted.id, "status": "submitted", "error": "invalid_transition"},
         {"id": elsewhere.id, "status": None, "error": "not_found"},
     ]
+
+
+# Timeline and comments --------------------------------------------------------------------------------
+
+
+def test_the_timeline_is_public_for_the_reporter_and_whole_for_staff(client_as, world, case_in):
+    report, _ = case_in("dispatched")
+    officer = client_as(world.street_a_officer)
+    officer.post(f"/api/v1/reports/{report.id}/comments", json={"body": "内部：联系物业", "is_public": False})
+    staff_view = officer.get(f"/api/v1/reports/{report.id}/timeline").get_json()
+    assert [e["action"] for e in staff_view] == ["created", "accept", "dispatch"]
+    assert staff_view[2]["department"]["name"] == "三里屯城管" and staff_view[2]["actor"]["display_name"] == "李警官"
+    reporter_view = client_as(world.member_a1).get(f"/api/v1/reports/{report.id}/timeline").get_json()
+    assert [e["action"] for e in reporter_view] == ["created", "accept", "dispatch"]
+    assert all(e["actor"] is None for e in reporter_view)  # roles, not the officers' names
+    assert [e["actor_role"] for e in reporter_view] == ["reporter", "officer", "officer"]
+
+
+def test_internal_notes_stay_internal(client_as, world, case_in):
+    report, _ = case_in("accepted")
+    officer = client_as(world.street_a_officer)
+    officer.post(f"/api/v1/reports/{report.id}/dispatch", json={"note": "找物业王经理"})
+    [_, _, dispatched] = client_as(world.member_a1).get(f"/api/v1/reports/{report.id}/timeline").get_json()
+    assert dispatched["note"] is None
+    [_, _, dispatched] = officer.get(f"/api/v1/reports/{report.id}/timeline").get_json()
+    assert dispatched["note"] == "找物业王经理"
+
+
+def test_comments_internal_and_public(client_as, world, case_in):
+    report, _ = case_in("accepted")
+    officer, member = client_as(world.street_a_officer), client_as(world.member_a1)
+    officer.post(f"/api/v1/reports/{report.id}/comments", json={"body": "内部备注"})
+    officer.post(f"/api/v1/reports/{report.id}/comments", json={"body": "我们明天去看", "is_public": True})
+    mine = member.post(f"/api/v1/reports/{report.id}/comments", json={"body": "谢谢！"})
+    assert mine.status_code == 201 and mine.get_json()["is_public"] is True
+    assert [c["body"] for c in member.get(f"/api/v1/reports/{report.id}/comments").get_json()] == ["我们明天去看", "谢谢！"]
+    assert len(officer.get(f"/api/v1/reports/{report.id}/comments").get_json()) == 3
+    private = member.post(f"/api/v1/reports/{report.id}/comments", json={"body": "悄悄话", "is_public": False})
+    assert_error(private, 403, "forbidden")
+    assert inbox(member)[0]["payload"]["text_key"] == "update_comment"  # told of the public one only
+    assert [n["payload"]["text_key"] for n in inbox(member)].count("update_comment") == 1
+    assert "staff_comment" in [n["payload"]["text_key"] for n in inbox(officer)]
+
+
+def test_the_timeline_outlives_the_audit_retention(app, runner, client_as, world, case_in, time_machine, in_app):
+    time_machine.move_to(clock.now(), tick=False)
+    report, _ = case_in("closed")
+    time_machine.shift(timedelta(days=app.config["AUDIT_RETENTION_DAYS"] + 30))
+    assert runner.invoke(args=["jobs", "run", "purge_audit_events"]).exit_code == 0
+    with in_app():
+        assert db.session.scalar(select(func.count()).where(ReportEvent.report_id == report.id)) == 6
+
+
+# Duplicates nearby and their privacy ------------------------------------------------------------------
+
+
+def nearby(client, category: int, lon=HERE["lon"], lat=HERE["lat"]):
+    return client.get(f"/api/v1/reports/nearby?category_id={category}&lon={lon}&lat={lat}")
+
+
+def test_nearby_open_cases_show_category_distance_time_and_status_only(
+    client_as, world, org, create_user, create_report, category_id
+):
+    neighbour = create_user(team=org.team_a1, name="邻居")
+    create_report(neighbour, description="邻居写的私事", position={"lon": HERE["lon"] + 0.0005})  # ~43 m east
+    [found] = nearby(client_as(world.member_a1), category_id(org.a1)).get_json()
+    assert set(found) == {"id", "category", "distance_m", "created_at", "status", "is_mine", "is_following"}
+    assert 38 <= found["distance_m"] <= 48 and found["status"] == "submitted" and found["is_mine"] is False
+    assert "邻居" not in str(found)
+
+
+def test_nearby_leaves_out_far_old_closed_and_other_cases(
+    client_as, world, org, create_report, category_id, move_report, time_machine
+):
+    time_machine.move_to(clock.now(), tick=False)
+    create_report(world.member_a1, position={"lon": HERE["lon"] + 0.002})  # ~170 m: too far
+    create_report(world.member_a1, code="sanitation")  # another category
+    closed = create_report(world.member_a1)
+    move_report(closed, "reject", world.street_a_officer, reason="重复")
+    time_machine.shift(timedelta(days=8))
+    old_but_here = create_report(world.member_a1)
+    time_machine.shift(timedelta(days=1))
+    found = nearby(client_as(world.member_a1), category_id(org.a1)).get_json()
+    assert [f["id"] for f in found] == [old_but_here.id]
+
+
+@pytest.mark.parametrize("code", ["suspicious", "dispute"])
+def test_discreet_categories_never_show_nearby(client_as, world, org, create_report, category_id, code):
+    create_report(world.member_a1, code=code)
+    assert nearby(client_as(world.member_a1), category_id(org.a1, code)).get_json() == []
+
+
+def test_add_your_photo_instead_follows_the_case_without_seeing_its_reporters_things(
+    client_as, world, org, create_user, create_report, category_id, stored_files
+):
+    neighbour = create_user(team=org.team_a1, name="邻居")
+    original = create_report(neighbour, description="邻居的描述")
+    post_photo(client_as(neighbour), original.id, jpeg_bytes((64, 48), colour=(1, 2, 3)))
+    member = client_as(world.member_a1)
+    assert_error(member.get(f"/api/v1/reports/{original.id}"), 404, "not_found")
+    followed = member.post(f"/api/v1/reports/{original.id}/follow")
+    assert followed.status_code == 200, followed.get_json()
+    mine = post_photo(member, original.id, jpeg_bytes((64, 48))).get_json()
+    seen = member.get(f"/api/v1/reports/{original.id}").get_json()
+    assert seen["viewer"] == "follower" and seen["description"] is None and seen["address"] is None
+    assert [p["content_id"] for p in seen["photos"]] == [mine["content_id"]]  # never the neighbour's photo
+    assert seen["actions"] == [] and seen["can_comment"] is False
+    officer_view = client_as(world.street_a_officer).get(f"/api/v1/reports/{original.id}").get_json()
+    assert officer_view["follower_count"] == 1 and len(officer_view["photos"]) == 2
+    neighbours_photo = next(p for p in officer_view["photos"] if not p["is_mine"] and p["content_id"] != mine["content_id"])
+    assert_error(member.get(neighbours_photo["url"]), 404, "not_found")
+
+
+def test_followers_hear_of_public_changes_too(client_as, world, org, create_user, create_report, move_report):
+    neighbour = create_user(team=org.team_a1)
+    original = create_report(neighbour)
+    client_as(world.member_a1).post(f"/api/v1/reports/{original.id}/follow")
+    move_report(original, "accept", world.street_a_officer)
+    assert [n["payload"]["text_key"] for n in inbox(client_as(world.member_a1))] == ["update_accept"]
+
+
+def test_cases_of_discreet_categories_or_other_districts_cannot_be_followed(
+    client_as, world, org, create_user, create_unit, create_report
+):
+    neighbour = create_user(team=org.team_a1)
+    discreet = create_report(neighbour, code="suspicious")
+    assert_error(client_as(world.member_a1).post(f"/api/v1/reports/{discreet.id}/follow"), 404, "not_found")
+    from app.orgs.models import UnitKind
+
+    haidian = create_unit(UnitKind.DISTRICT, name="海淀区")
+    outsider = create_user(roles=[(Role.MEMBER, haidian)])
+    ordinary = create_report(neighbour)
+    assert_error(client_as(outsider).post(f"/api/v1/reports/{ordinary.id}/follow"), 404, "not_found")
+
+
+# SLA and escalation -----------------------------------------------------------------------------------
+
+
+def run_escalation(runner):
+    result = runner.invoke(args=["jobs", "run", "escalate_overdue_reports"])
+    assert result.exit_code == 0, result.output
+
+
+def test_an_unaccepted_case_is_overdue_then_escalated_to_the_street(
+    app, runner, client_as, world, org, create_user, create_report, time_machine
+):
+    time_machine.move_to(clock.now(), tick=False)
+    community_officer = create_user(roles=[(Role.OFFICER, org.a1)], name="社区民警")
+    report = create_report(world.member_a1, severity="high")  # accept within 30 minutes
+    run_escalation(runner)
+    assert not [n for n in inbox(client_as(community_officer)) if n["kind"] == "report_overdue"]
+    time_machine.shift(timedelta(minutes=31))
+    run_escalation(runner)
+    run_escalation(runner)
+    overdue = [n for n in inbox(client_as(community_officer)) if n["kind"] == "report_overdue"]
+    assert [n["payload"]["title"] for n in overdue] == ["案件超时未办：道路设施（北三里社区）"]
+    assert not [n for n in inbox(client_as(world.street_a_officer)) if n["kind"] == "report_overdue"]
+    seen = client_as(world.street_a_officer).get(f"/api/v1/reports/{report.id}").get_json()
+    assert seen["is_overdue"] is True and seen["escalation_level"] == 1
+    time_machine.shift(timedelta(minutes=app.config["REPORT_ESCALATION_SECOND_MINUTES"]))
+    run_escalation(runner)
+    run_escalation(runner)
+    street = [n["payload"]["title"] for n in inbox(client_as(world.street_a_officer)) if n["kind"] == "report_overdue"]
+    assert street == ["案件超时升级：道路设施（北三里社区）"]
+    assert [n for n in inbox(client_as(world.street_a_admin)) if n["kind"] == "report_overdue"]
+    timeline = client_as(world.street_a_officer).get(f"/api/v1/reports/{report.id}/timeline").get_json()
+    assert [e["action"] for e in timeline] == ["created", "overdue", "escalated"]
+    assert timeline[1]["actor_role"] == "system"
+
+
+def test_accepting_in_time_meets_the_first_target_and_starts_the_second(
+    runner, client_as, world, create_report, move_report, time_machine
+):
+    time_machine.move_to(clock.now(), tick=False)
+    report = create_report(world.member_a1, severity="high")
+    time_machine.shift(timedelta(minutes=20))
+    move_report(report, "accept", world.street_a_officer)
+    time_machine.shift(timedelta(hours=2))
+    run_escalation(runner)
+    seen = client_as(world.street_a_officer).get(f"/api/v1/reports/{report.id}").get_json()
+    assert seen["is_overdue"] is False and seen["escalation_level"] == 0
+    time_machine.shift(timedelta(hours=23))  # 24 h to resolve, counted from the report
+    run_escalation(runner)
+    seen = client_as(world.street_a_officer).get(f"/api/v1/reports/{report.id}").get_json()
+    assert seen["is_overdue"] is True and seen["escalation_level"] == 1
+
+
+def test_a_category_may_set_its_own_targets(client_as, world, org, category_id, create_report, time_machine):
+    time_machine.move_to(clock.now(), tick=False)
+    sla = [{"severity": "low", "accept_minutes": 10, "resolve_minutes": 60}]
+    client_as(world.district_admin).patch(f"/api/v1/report-categories/{category_id(org.a1)}", json={"sla": sla})
+    report = create_report(world.member_a1, severity="low")
+    seen = client_as(world.street_a_officer).get(f"/api/v1/reports/{report.id}").get_json()
+    assert seen["due_at"] == (clock.now() + timedelta(minutes=10)).isoformat()
+
+
+def test_closed_cases_are_never_escalated(runner, client_as, world, case_in, time_machine):
+    time_machine.move_to(clock.now(), tick=False)
+    report, _ = case_in("closed")
+    time_machine.shift(timedelta(days=30))
+    run_escalation(runner)
+    told = [n["subject_id"] for n in inbox(client_as(world.street_a_officer)) if n["kind"] == "report_overdue"]
+    assert report.id not in told  # (the other case case_in made is still waiting, and was escalated)
