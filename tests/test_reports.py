@@ -928,3 +928,237 @@ def test_closed_cases_are_never_escalated(runner, client_as, world, case_in, tim
     run_escalation(runner)
     told = [n["subject_id"] for n in inbox(client_as(world.street_a_officer)) if n["kind"] == "report_overdue"]
     assert report.id not in told  # (the other case case_in made is still waiting, and was escalated)
+
+
+# The officers' queue -------------------------------------------------------------------------------
+
+
+def walk(client, url: str) -> list[list[int]]:
+    """Every page of a keyset list, following X-Next-Cursor."""
+    pages, cursor = [], None
+    while True:
+        response = client.get(url + (f"&cursor={cursor}" if cursor else ""))
+        assert response.status_code == 200, response.get_json()
+        pages.append([item["id"] for item in response.get_json()])
+        cursor = response.headers.get("X-Next-Cursor")
+        if not cursor:
+            return pages
+
+
+def test_keyset_pages_walk_every_case_once_in_order_even_with_equal_times(
+    client_as, world, create_report, time_machine
+):
+    time_machine.move_to(clock.now(), tick=False)
+    ids = [create_report(world.member_a1).id for _ in range(12)]  # all at the same instant
+    time_machine.shift(timedelta(minutes=1))
+    ids += [create_report(world.member_a1).id for _ in range(5)]
+    officer = client_as(world.street_a_officer)
+    pages = walk(officer, "/api/v1/reports?page_size=5")
+    assert [len(page) for page in pages] == [5, 5, 5, 2]
+    assert [i for page in pages for i in page] == sorted(ids, reverse=True)
+    oldest_first = walk(officer, "/api/v1/reports?page_size=4&sort=created_at")
+    assert [i for page in oldest_first for i in page] == sorted(ids)
+
+
+def test_a_new_case_arriving_between_pages_does_not_shift_them(client_as, world, create_report, time_machine):
+    time_machine.move_to(clock.now(), tick=False)
+    ids = []
+    for _ in range(6):
+        ids.append(create_report(world.member_a1).id)
+        time_machine.shift(timedelta(seconds=1))
+    officer = client_as(world.street_a_officer)
+    first = officer.get("/api/v1/reports?page_size=3")
+    create_report(world.member_a1)
+    second = officer.get(f"/api/v1/reports?page_size=3&cursor={first.headers['X-Next-Cursor']}")
+    assert [r["id"] for r in second.get_json()] == ids[2::-1]
+
+
+@pytest.mark.parametrize("cursor", ["nonsense", "eyJzIjoiY3JlYXRlZF9hdCIsInYiOlsxLDJdfQ"])
+def test_a_cursor_that_is_not_ours_is_a_422(client_as, world, cursor):
+    response = client_as(world.street_a_officer).get(f"/api/v1/reports?cursor={cursor}")
+    assert field_errors(assert_error(response, 422, "validation_failed"), "query") == {"cursor": ["cursor_invalid"]}
+
+
+def test_a_cursor_of_another_sort_is_refused(client_as, world, create_report):
+    for _ in range(3):
+        create_report(world.member_a1)
+    officer = client_as(world.street_a_officer)
+    cursor = officer.get("/api/v1/reports?page_size=1").headers["X-Next-Cursor"]
+    assert_error(officer.get(f"/api/v1/reports?page_size=1&sort=updated_at&cursor={cursor}"), 422, "validation_failed")
+
+
+def queue_ids(client, query: str = "") -> set[int]:
+    response = client.get(f"/api/v1/reports?page_size=200&{query}")
+    assert response.status_code == 200, response.get_json()
+    return {r["id"] for r in response.get_json()}
+
+
+def test_the_queue_filters(client_as, world, org, create_user, create_report, move_report, category_id, time_machine):
+    time_machine.move_to(clock.now(), tick=False)
+    old = create_report(world.member_a1, severity="low")
+    time_machine.shift(timedelta(days=2))
+    a2_member = create_user(team=org.team_a2)
+    in_a2 = create_report(a2_member, code="sanitation", severity="high")
+    dispatched = create_report(world.member_a1)
+    move_report(dispatched, "accept", world.street_a_officer)
+    move_report(dispatched, "dispatch", world.street_a_officer)
+    officer = client_as(world.street_a_officer)
+    assert queue_ids(officer) == {old.id, in_a2.id, dispatched.id}
+    assert queue_ids(officer, "status=submitted") == {old.id, in_a2.id}
+    assert queue_ids(officer, "status=dispatched&status=accepted") == {dispatched.id}
+    assert queue_ids(officer, f"category_id={category_id(org.a1, 'sanitation')}") == {in_a2.id}
+    assert queue_ids(officer, "severity=high&severity=low") == {old.id, in_a2.id}
+    assert queue_ids(officer, f"unit_id={org.a2.id}") == {in_a2.id}
+    assert queue_ids(officer, f"department_id={world.department_a.id}") == {dispatched.id}
+    assert queue_ids(officer, f"team_id={org.team_a2.id}") == {in_a2.id}
+    assert queue_ids(officer, "overdue=true") == {old.id}  # 24 h to accept a low one, 2 days ago
+    assert queue_ids(officer, "overdue=false") == {in_a2.id, dispatched.id}
+    since = (clock.now() - timedelta(days=1)).isoformat().replace("+00:00", "Z")
+    assert queue_ids(officer, f"since={since}") == {in_a2.id, dispatched.id}
+    assert_error(officer.get(f"/api/v1/reports?unit_id={org.b1.id}"), 404, "not_found")
+    by_deadline = [r["id"] for r in officer.get("/api/v1/reports?sort=due_at").get_json()]
+    assert by_deadline[0] == old.id
+
+
+def test_each_sees_their_own_queue(client_as, world, create_report, move_report):
+    a = create_report(world.member_a1)
+    b = create_report(world.member_b1)
+    move_report(a, "accept", world.street_a_officer)
+    move_report(a, "dispatch", world.street_a_officer)
+    assert queue_ids(client_as(world.street_a_officer)) == {a.id}
+    assert queue_ids(client_as(world.street_b_officer)) == {b.id}
+    assert queue_ids(client_as(world.district_admin)) == {a.id, b.id}
+    assert queue_ids(client_as(world.handler_a)) == {a.id}
+    assert queue_ids(client_as(world.handler_b)) == set()
+    assert queue_ids(client_as(world.member_a1)) == {a.id}  # members' default is their own reports
+    assert queue_ids(client_as(world.member_b1)) == {b.id}
+    assert queue_ids(client_as(world.coordinator_a1)) == set()
+
+
+def test_handlers_see_their_cases_without_the_reporters_phone(client_as, world, case_in):
+    report, _ = case_in("dispatched")
+    seen = client_as(world.handler_a).get(f"/api/v1/reports/{report.id}").get_json()
+    assert seen["viewer"] == "handler" and seen["description"] and seen["position"]
+    assert seen["reporter"]["display_name"] == "张建国" and seen["reporter"]["phone"] is None
+    assert world.member_a1.phone not in str(client_as(world.handler_a).get("/api/v1/reports").get_json())
+
+
+def test_another_units_case_is_404(client_as, world, create_report):
+    report = create_report(world.member_b1)
+    for who in ("street_a_officer", "member_a1", "coordinator_a1", "handler_a"):
+        assert_error(client_as(getattr(world, who)).get(f"/api/v1/reports/{report.id}"), 404, "not_found")
+    assert client_as(world.street_b_officer).get(f"/api/v1/reports/{report.id}").status_code == 200
+
+
+# The map --------------------------------------------------------------------------------------------
+
+
+def test_the_map_clusters_by_zoom_and_keeps_lone_cases_as_points(client_as, world, create_report):
+    for _ in range(5):
+        create_report(world.member_a1)  # the same spot
+    lone = create_report(world.member_a1, position={"lon": 116.4415, "lat": 39.9215})  # ~1.5 km away
+    officer = client_as(world.street_a_officer)
+    box = "116.44,39.92,116.47,39.95"
+    far = officer.get(f"/api/v1/reports/map?bbox={box}&zoom=14").get_json()
+    assert far["total"] == 6 and not far["truncated"]
+    assert [c["count"] for c in far["clusters"]] == [5]
+    assert [p["id"] for p in far["points"]] == [lone.id]
+    assert far["points"][0]["status"] == "submitted"
+    near = officer.get(f"/api/v1/reports/map?bbox={box}&zoom=22").get_json()
+    assert near["total"] == 6 and [c["count"] for c in near["clusters"]] == [5]
+    outside = officer.get("/api/v1/reports/map?bbox=116.0,39.0,116.1,39.1&zoom=14").get_json()
+    assert outside["total"] == 0
+
+
+def test_the_map_takes_the_queues_filters_and_scope(client_as, world, create_report):
+    create_report(world.member_a1)
+    create_report(world.member_b1)
+    box = "116.44,39.92,116.47,39.95"
+    assert client_as(world.street_a_officer).get(f"/api/v1/reports/map?bbox={box}&zoom=10").get_json()["total"] == 1
+    assert client_as(world.district_admin).get(f"/api/v1/reports/map?bbox={box}&zoom=10").get_json()["total"] == 2
+    filtered = client_as(world.district_admin).get(f"/api/v1/reports/map?bbox={box}&zoom=10&status=closed")
+    assert filtered.get_json()["total"] == 0
+
+
+@pytest.mark.parametrize("bbox", ["1,2,3", "116.5,39.9,116.4,39.95", "a,b,c,d", "0,0,200,10"])
+def test_a_bad_bounding_box_is_a_422(client_as, world, bbox):
+    response = client_as(world.street_a_officer).get(f"/api/v1/reports/map?bbox={bbox}&zoom=12")
+    assert field_errors(assert_error(response, 422, "validation_failed"), "query") == {"bbox": ["bbox_invalid"]}
+
+
+# Exports --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tricky_reporter(create_user, org):
+    """A member whose name a spreadsheet would run as a formula."""
+    return create_user(team=org.team_a1, name='=HYPERLINK("http://x.cn","点")')
+
+
+def test_the_csv_export_is_excel_safe_utf8(client_as, world, tricky_reporter, create_report):
+    report = create_report(tricky_reporter, description="-1+1 路面塌陷")
+    response = client_as(world.street_a_officer).get("/api/v1/reports/export?format=csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    header, [row] = rows[0], rows[1:]
+    values = dict(zip(header, row, strict=True))
+    assert values["编号"] == str(report.id) and values["状态"] == "待受理" and values["类别代码"] == "road_facilities"
+    assert values["上报人"] == '\'=HYPERLINK("http://x.cn","点")'
+    assert values["上报人电话"] == "'" + tricky_reporter.phone and tricky_reporter.phone.startswith("+86")
+    assert values["描述"] == "'-1+1 路面塌陷"
+    assert values["上报时间"].count(":") == 2 and "+" not in values["上报时间"]
+
+
+def test_the_xlsx_export_keeps_texts_as_texts(client_as, world, tricky_reporter, create_report):
+    import openpyxl
+
+    create_report(tricky_reporter)
+    with client_as(world.street_a_officer).get("/api/v1/reports/export?format=xlsx") as response:
+        assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+        sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    header = [cell.value for cell in sheet[1]]
+    row = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
+    assert row["上报人"].value == '=HYPERLINK("http://x.cn","点")' and row["上报人"].data_type == "s"
+    assert row["上报人电话"].value == tricky_reporter.phone and row["上报人电话"].data_type == "s"
+    assert row["编号"].data_type == "n" and row["上报时间"].is_date
+    assert sheet.max_row == 2
+
+
+def test_a_large_export_becomes_a_job_that_delivers_a_link(app, client_as, world, create_report, monkeypatch):
+    monkeypatch.setitem(app.config, "REPORT_EXPORT_SYNC_MAX_ROWS", 2)
+    for _ in range(3):
+        create_report(world.member_a1)
+    officer = client_as(world.street_a_officer)
+    response = officer.get("/api/v1/reports/export?format=xlsx&status=submitted")
+    assert response.status_code == 202
+    job = response.get_json()
+    [ready] = [n for n in inbox(officer) if n["kind"] == "export_ready"]
+    assert ready["payload"]["url"] == f"/api/v1/exports/{job['id']}/download"
+    status = officer.get(f"/api/v1/exports/{job['id']}").get_json()
+    assert status["status"] == "ready" and status["row_count"] == 3
+    with officer.get(ready["payload"]["url"]) as download:
+        assert download.status_code == 200 and download.data[:2] == b"PK"
+        assert "attachment" in download.headers["Content-Disposition"]
+    assert_error(client_as(world.district_admin).get(ready["payload"]["url"]), 404, "not_found")
+
+
+def test_an_export_expires(app, runner, client_as, world, create_report, monkeypatch, time_machine, stored_files):
+    time_machine.move_to(clock.now(), tick=False)
+    monkeypatch.setitem(app.config, "REPORT_EXPORT_SYNC_MAX_ROWS", 0)
+    create_report(world.member_a1)
+    officer = client_as(world.street_a_officer)
+    job = officer.get("/api/v1/reports/export?format=csv").get_json()
+    assert any(key.startswith("exports/") for key in stored_files)
+    time_machine.shift(timedelta(hours=app.config["EXPORT_RETENTION_HOURS"] + 1))
+    officer = client_as(world.street_a_officer)
+    assert_error(officer.get(f"/api/v1/exports/{job['id']}/download"), 410, "export_expired")
+    assert runner.invoke(args=["jobs", "run", "purge_expired_exports"]).exit_code == 0
+    assert not any(key.startswith("exports/") for key in stored_files)
+    assert_error(officer.get(f"/api/v1/exports/{job['id']}"), 404, "not_found")
+
+
+def test_members_and_handlers_do_not_export(client_as, world):
+    for who in ("member_a1", "handler_a", "coordinator_a1"):
+        assert_error(client_as(getattr(world, who)).get("/api/v1/reports/export"), 403, "forbidden")

@@ -77,6 +77,12 @@ def _decode_value(value, python_type):
     return value
 
 
+def _python_type(column) -> type:
+    column_type = column.type
+    # A TypeDecorator (UTCDateTime) says ``object``; what it stores is its impl's type.
+    return getattr(column_type, "impl", column_type).python_type
+
+
 def _cursor_error():
     abort(422, error="validation_failed", errors={"query": {"cursor": [coded("cursor_invalid")]}})
 
@@ -95,7 +101,7 @@ def keyset_page(stmt: Select, columns: list, *, descending: bool, sort: str, cur
             payload = json.loads(base64.urlsafe_b64decode(cursor.encode() + b"=" * (-len(cursor) % 4)))
             if not isinstance(payload, dict) or payload.get("s") != sort or len(payload.get("v", ())) != len(columns):
                 raise ValueError("cursor of another sort")
-            values = [_decode_value(v, c.type.python_type) for v, c in zip(payload["v"], columns, strict=True)]
+            values = [_decode_value(v, _python_type(c)) for v, c in zip(payload["v"], columns, strict=True)]
         except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
             _cursor_error()
         key, last = tuple_(*columns), tuple_(*[literal(v, c.type) for v, c in zip(values, columns, strict=True)])
