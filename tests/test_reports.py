@@ -14,7 +14,6 @@ from app.core import clock
 from app.core.access import Role
 from app.core.photos import Photo
 from app.extensions import db
-from app.notifications.models import Notification
 from app.reports.models import Report, ReportEvent, ReportPhoto
 from tests.factories.reports import HERE
 from tests.support import (
@@ -116,7 +115,9 @@ def test_a_bad_fix_is_refused_by_field(client_as, world, org, category_id, in_ap
 
 def test_a_position_far_outside_the_district_is_refused(client_as, world, org, category_id, in_app):
     shanghai = {"lon": 121.47, "lat": 31.23, "accuracy_m": 10}
-    response = client_as(world.member_a1).post("/api/v1/reports", json=report_body(category_id(org.a1), position=shanghai))
+    response = client_as(world.member_a1).post(
+        "/api/v1/reports", json=report_body(category_id(org.a1), position=shanghai)
+    )
     body = assert_error(response, 422, "position_outside_district")
     assert field_errors(body) == {"position": ["position_outside_district"]}
     assert count(in_app, Report) == 0
@@ -124,7 +125,9 @@ def test_a_position_far_outside_the_district_is_refused(client_as, world, org, c
 
 def test_a_position_just_outside_the_areas_is_within_the_margin(client_as, world, org, category_id):
     nearby = {"lon": 116.47, "lat": 39.945, "accuracy_m": 10}  # ~1.5 km east of the test square
-    response = client_as(world.member_a1).post("/api/v1/reports", json=report_body(category_id(org.a1), position=nearby))
+    response = client_as(world.member_a1).post(
+        "/api/v1/reports", json=report_body(category_id(org.a1), position=nearby)
+    )
     assert response.status_code == 201
 
 
@@ -226,9 +229,13 @@ def test_only_admins_manage_categories(client_as, world, org, category_id):
 def test_departments_with_default_categories(client_as, world, org, category_id):
     admin = client_as(world.district_admin)
     fire = category_id(org.a1, "fire_hazard")
-    created = admin.post("/api/v1/departments", json={"unit_id": org.district.id, "name": "消防", "category_ids": [fire]})
+    created = admin.post(
+        "/api/v1/departments", json={"unit_id": org.district.id, "name": "消防", "category_ids": [fire]}
+    )
     assert created.status_code == 201 and created.get_json()["category_ids"] == [fire]
-    again = admin.post("/api/v1/departments", json={"unit_id": org.district.id, "name": "消防二队", "category_ids": [fire]})
+    again = admin.post(
+        "/api/v1/departments", json={"unit_id": org.district.id, "name": "消防二队", "category_ids": [fire]}
+    )
     assert_error(again, 409, "category_already_routed")
     # Officers below see the departments they may dispatch to; those of a sibling street are not theirs.
     names = {d["name"] for d in client_as(world.street_a_officer).get("/api/v1/departments").get_json()}
@@ -315,7 +322,9 @@ def test_hostile_files_are_refused_with_their_own_error_and_nothing_is_stored(
     client_as, world, my_report, stored_files, in_app, name
 ):
     make, filename, content_type, status, error = HOSTILE[name]
-    response = post_photo(client_as(world.member_a1), my_report.id, make(), filename=filename, content_type=content_type)
+    response = post_photo(
+        client_as(world.member_a1), my_report.id, make(), filename=filename, content_type=content_type
+    )
     assert_error(response, status, error)
     assert stored_files == {}
     assert count(in_app, Photo) == count(in_app, ReportPhoto) == 0
@@ -368,7 +377,9 @@ def test_photos_are_served_privately_and_cached_for_a_year(client_as, world, my_
         assert again.status_code == 304
     assert_error(client_as(world.member_b1).get(photo["url"]), 404, "not_found")
     assert_error(client_as(world.street_b_officer).get(photo["url"]), 404, "not_found")
-    assert_error(client_as(world.street_a_officer).get(photo["url"].replace(photo["content_id"], "0" * 32)), 404, "not_found")
+    assert_error(
+        client_as(world.street_a_officer).get(photo["url"].replace(photo["content_id"], "0" * 32)), 404, "not_found"
+    )
 
 
 def test_files_of_a_rolled_back_upload_are_deleted(app, client_as, world, my_report, stored_files, in_app, monkeypatch):
@@ -385,8 +396,8 @@ def test_files_of_a_rolled_back_upload_are_deleted(app, client_as, world, my_rep
 
 
 def test_files_of_a_rolled_back_report_are_deleted(in_app, world, my_report, stored_files):
-    from app.accounts.services import principal_of
     from app.accounts.models import User
+    from app.accounts.services import principal_of
     from app.reports import services
 
     with in_app():
@@ -435,9 +446,7 @@ def test_a_failed_delete_keeps_the_files(app, client_as, world, my_report, store
     assert len(stored_files) == 2
 
 
-def test_officers_add_no_photos_and_handlers_only_while_working(
-    client_as, world, my_report, move_report
-):
+def test_officers_add_no_photos_and_handlers_only_while_working(client_as, world, my_report, move_report):
     assert_error(post_photo(client_as(world.street_a_officer), my_report.id, jpeg_bytes()), 403, "forbidden")
     move_report(my_report, "accept", world.street_a_officer)
     move_report(my_report, "dispatch", world.street_a_officer)
@@ -608,7 +617,9 @@ def test_dispatch_to_one_handler_leaves_the_others_watching(client_as, world, ca
     assert client_as(world.handler_a).post(f"/api/v1/reports/{report.id}/start", json={}).status_code == 200
 
 
-def test_dispatch_refusals_name_their_rule(client_as, world, org, case_in, create_department, create_user, create_report, move_report):
+def test_dispatch_refusals_name_their_rule(
+    client_as, world, org, case_in, create_department, create_user, create_report, move_report
+):
     report, _ = case_in("accepted")
     officer = client_as(world.street_a_officer)
     other_community = create_department(org.a2, codes=())
@@ -651,7 +662,9 @@ def test_duplicates_name_another_open_case_in_scope(client_as, world, org, case_
     assert_error(chained, 409, "duplicate_of_duplicate")
 
 
-def test_the_reporter_of_a_duplicate_follows_the_original(client_as, world, org, create_user, create_report, move_report):
+def test_the_reporter_of_a_duplicate_follows_the_original(
+    client_as, world, org, create_user, create_report, move_report
+):
     neighbour = create_user(team=org.team_a1, name="邻居")
     original = create_report(neighbour, description="邻居的描述")
     report = create_report(world.member_a1)
@@ -760,7 +773,10 @@ def test_comments_internal_and_public(client_as, world, case_in):
     officer.post(f"/api/v1/reports/{report.id}/comments", json={"body": "我们明天去看", "is_public": True})
     mine = member.post(f"/api/v1/reports/{report.id}/comments", json={"body": "谢谢！"})
     assert mine.status_code == 201 and mine.get_json()["is_public"] is True
-    assert [c["body"] for c in member.get(f"/api/v1/reports/{report.id}/comments").get_json()] == ["我们明天去看", "谢谢！"]
+    assert [c["body"] for c in member.get(f"/api/v1/reports/{report.id}/comments").get_json()] == [
+        "我们明天去看",
+        "谢谢！",
+    ]
     assert len(officer.get(f"/api/v1/reports/{report.id}/comments").get_json()) == 3
     private = member.post(f"/api/v1/reports/{report.id}/comments", json={"body": "悄悄话", "is_public": False})
     assert_error(private, 403, "forbidden")
@@ -834,7 +850,9 @@ def test_add_your_photo_instead_follows_the_case_without_seeing_its_reporters_th
     assert seen["actions"] == [] and seen["can_comment"] is False
     officer_view = client_as(world.street_a_officer).get(f"/api/v1/reports/{original.id}").get_json()
     assert officer_view["follower_count"] == 1 and len(officer_view["photos"]) == 2
-    neighbours_photo = next(p for p in officer_view["photos"] if not p["is_mine"] and p["content_id"] != mine["content_id"])
+    neighbours_photo = next(
+        p for p in officer_view["photos"] if not p["is_mine"] and p["content_id"] != mine["content_id"]
+    )
     assert_error(member.get(neighbours_photo["url"]), 404, "not_found")
 
 
@@ -1162,3 +1180,126 @@ def test_an_export_expires(app, runner, client_as, world, create_report, monkeyp
 def test_members_and_handlers_do_not_export(client_as, world):
     for who in ("member_a1", "handler_a", "coordinator_a1"):
         assert_error(client_as(getattr(world, who)).get("/api/v1/reports/export"), 403, "forbidden")
+
+
+# An alert's photo -------------------------------------------------------------------------------------
+
+
+def test_an_alert_carries_one_photo_through_the_same_pipeline(client_as, world, org, stored_files):
+    officer = client_as(world.street_a_officer)
+    alert = officer.post(
+        "/api/v1/alerts",
+        json={
+            "severity": "urgent",
+            "title": "寻找走失儿童",
+            "body": "穿红色外套，约六岁。",
+            "audience": {"kind": "unit", "unit_id": org.a1.id},
+            "expires_at": (clock.now() + timedelta(hours=6)).isoformat(),
+        },
+    ).get_json()
+    photo = jpeg_bytes((1000, 800), exif=exif_with_gps())
+    response = officer.post(
+        f"/api/v1/alerts/{alert['id']}/photo", data=upload(photo), content_type="multipart/form-data"
+    )
+    assert response.status_code == 200, response.get_json()
+    first = response.get_json()["photo"]
+    assert (first["width"], first["height"]) == (1000, 800)
+    assert all(b"GPS" not in data and b"Exif" not in data for data, _ in stored_files.values())
+    member = client_as(world.member_a1)
+    assert member.get(f"/api/v1/alerts/{alert['id']}").get_json()["photo"]["url"] == first["url"]
+    served = member.get(first["url"])
+    assert served.status_code == 200 and served.headers["Cache-Control"] == "private, max-age=31536000, immutable"
+    assert_error(client_as(world.member_b1).get(first["url"]), 404, "not_found")
+    # A second photo replaces the first; the first's files go once that is committed.
+    second = officer.post(
+        f"/api/v1/alerts/{alert['id']}/photo", data=upload(jpeg_bytes((300, 200))), content_type="multipart/form-data"
+    ).get_json()["photo"]
+    assert second["content_id"] != first["content_id"] and len(stored_files) == 2
+    assert_error(member.get(first["url"]), 404, "not_found")
+    assert_error(member.post(f"/api/v1/alerts/{alert['id']}/photo", data=upload(photo)), 403, "forbidden")
+    assert_error(officer.post(f"/api/v1/alerts/{alert['id']}/photo", data=upload(PDF_BYTES)), 422, "photo_not_an_image")
+    assert officer.delete(f"/api/v1/alerts/{alert['id']}/photo").get_json()["photo"] is None
+    assert stored_files == {}
+
+
+# Storage backends -------------------------------------------------------------------------------------
+
+
+def test_local_storage_keeps_files_private_and_refuses_odd_keys(tmp_path):
+    from app.core.storage import LocalStorage, StorageMissing
+
+    store = LocalStorage(tmp_path)
+    store.save("photos/ab/abcdef.jpg", b"jpeg bytes", "image/jpeg")
+    with store.open("photos/ab/abcdef.jpg") as file:
+        assert file.read() == b"jpeg bytes"
+    assert (tmp_path / "photos/ab/abcdef.jpg").stat().st_mode & 0o077 == 0
+    store.delete("photos/ab/abcdef.jpg")
+    store.delete("photos/ab/abcdef.jpg")  # deleting what is gone is fine
+    with pytest.raises(StorageMissing):
+        store.open("photos/ab/abcdef.jpg")
+    for key in ("../etc/passwd", "/etc/passwd", "photos/../../x", "photos//x", "photos/x y.jpg"):
+        with pytest.raises(ValueError):
+            store.save(key, b"x", "text/plain")
+
+
+def test_s3_storage_sends_checksums_only_when_required(app):
+    from botocore.stub import Stubber
+
+    from app.core.storage import S3Storage
+
+    config = {
+        **app.config,
+        "S3_BUCKET": "pingan-photos",
+        "S3_ENDPOINT_URL": "https://oss-cn-beijing.aliyuncs.com",
+        "S3_REGION": "cn-beijing",
+        "S3_ACCESS_KEY_ID": "test-key",
+        "S3_SECRET_ACCESS_KEY": "test-secret",
+        "S3_PREFIX": "prod",
+        "S3_ADDRESSING_STYLE": "path",
+    }
+    store = S3Storage(config)
+    client_config = store.client.meta.config
+    assert client_config.request_checksum_calculation == "when_required"
+    assert client_config.response_checksum_validation == "when_required"
+    with Stubber(store.client) as stub:
+        stub.add_response(
+            "put_object",
+            {},
+            {"Bucket": "pingan-photos", "Key": "prod/photos/ab/abc.jpg", "Body": b"jpeg", "ContentType": "image/jpeg"},
+        )
+        stub.add_response("delete_object", {}, {"Bucket": "pingan-photos", "Key": "prod/photos/ab/abc.jpg"})
+        store.save("photos/ab/abc.jpg", b"jpeg", "image/jpeg")
+        store.delete("photos/ab/abc.jpg")
+        stub.assert_no_pending_responses()
+    url = store.url("photos/ab/abc.jpg", 300)
+    assert url.startswith("https://oss-cn-beijing.aliyuncs.com/pingan-photos/prod/photos/ab/abc.jpg?")
+
+
+# The photo pipeline as a function (what the benchmark times) --------------------------------------------
+
+
+def test_ingest_photo_is_a_pure_function_of_bytes():
+    from app.core.images import PhotoRejected, ingest_photo
+
+    result = ingest_photo(jpeg_bytes((4000, 3000), exif=exif_with_gps(orientation=8)), long_edge=1600, thumb_edge=320)
+    assert (result.width, result.height, result.thumb_width, result.thumb_height) == (1200, 1600, 240, 320)
+    assert result.content_type == "image/jpeg" and result.source_format == "JPEG"
+    with pytest.raises(PhotoRejected) as refused:
+        ingest_photo(jpeg_bytes((100, 100)), max_pixels=5_000)
+    assert refused.value.error == "photo_too_many_pixels"
+
+
+def test_transparent_and_16_bit_images_become_plain_jpegs():
+    from app.core.images import ingest_photo
+
+    for mode, value in (
+        ("RGBA", (255, 0, 0, 0)),
+        ("LA", (10, 0)),
+        ("P", 3),
+        ("I;16", 40_000),
+        ("CMYK", (0, 255, 0, 0)),
+    ):
+        out = io.BytesIO()
+        Image.new(mode, (40, 30), value).save(out, "PNG" if mode != "CMYK" else "JPEG")
+        stored = Image.open(io.BytesIO(ingest_photo(out.getvalue()).data))
+        assert stored.format == "JPEG" and stored.mode in ("RGB", "L") and stored.size == (40, 30)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import FileStorage
 
 from app.core import clock
-from app.core.images import PhotoRejected, ingest_photo
+from app.core.images import ingest_photo
 from app.core.models import Base
 from app.core.storage import StorageMissing, delete_after_commit, storage, store_for_row
 from app.errors import NotFound
@@ -125,6 +125,3 @@ def photo_response(photo: Photo, thumb: bool) -> Response:
     response.headers["Cache-Control"] = CACHE_FOREVER
     response.headers["Content-Disposition"] = "inline"
     return response
-
-
-__all__ = ["Photo", "PhotoRejected", "store_photo", "delete_photos", "photo_response", "read_upload"]

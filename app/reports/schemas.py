@@ -410,10 +410,3 @@ class CommentCreateSchema(ApiSchema):
 
 class PhotoUploadSchema(ApiSchema):
     photo = Upload(required=True, metadata={"description": "JPEG, PNG or WebP; one per request"})
-
-
-class CommentQuerySchema(ApiSchema):
-    pass
-
-
-__all__ = ["DESCRIPTION"]

@@ -23,7 +23,7 @@ from app.core import clock
 from app.core.access import ADMIN_ROLES, OVERSIGHT_ROLES, Principal, Role, in_subtrees
 from app.core.geo import BBox, around, bbox_of_geometries, distance_m
 from app.core.photos import Photo, delete_photos, store_photo
-from app.errors import Conflict, NotFound, RuleViolation
+from app.errors import Conflict, Forbidden, NotFound, RuleViolation
 from app.extensions import db
 from app.notifications.models import NotificationKind
 from app.notifications.services import notify
@@ -378,6 +378,8 @@ def create_report(principal: Principal, data: dict) -> Report:
 def add_photo(report: Report, principal: Principal, data: bytes) -> ReportPhoto:
     """Run the pipeline and attach the photo; at most REPORT_MAX_PHOTOS per person and case."""
     kind = report.photo_kind_for(principal)
+    if kind is None:
+        raise Forbidden("forbidden", "your role does not add photos to this case")
     if kind == PhotoKind.REPORT and report.reporter_id != principal.id and not report.is_open:
         raise Conflict("report_photos_closed", "photos can be added to open cases only")
     if kind == PhotoKind.RESOLUTION and report.status != ReportStatus.IN_PROGRESS:

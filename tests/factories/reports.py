@@ -51,7 +51,9 @@ def create_department(in_app, create_user):
             district = services.district_of(unit)
             admin = create_user(roles=[(Role.ADMIN, district)])
             categories = db.session.scalars(
-                db.select(ReportCategory.id).where(ReportCategory.unit_id == district.id, ReportCategory.code.in_(codes))
+                db.select(ReportCategory.id).where(
+                    ReportCategory.unit_id == district.id, ReportCategory.code.in_(codes)
+                )
             ).all()
             department = services.create_department(
                 unit, {"name": name or f"部门{next(_names)}", "category_ids": list(categories)}, _principal(admin)
@@ -70,7 +72,9 @@ def create_handler(in_app, create_user):
         user = create_user(name=name or f"处置员{next(_names)}")
         with in_app():
             department = db.session.get(Department, department.id)
-            accounts.grant_role(db.session.get(User, user.id), Role.HANDLER, department.unit, department_id=department.id)
+            accounts.grant_role(
+                db.session.get(User, user.id), Role.HANDLER, department.unit, department_id=department.id
+            )
             db.session.commit()
         return user
 
