@@ -19,6 +19,7 @@ from app.core.jobs import PERIODIC_JOBS
 from app.extensions import db
 from app.orgs import services as orgs
 from app.orgs.models import Area, Team, Unit, UnitKind
+from app.scheduling.demo import seed_demo_schedule
 
 DEMO_DISTRICT = "朝阳区"
 # street -> community -> centre (lon, lat) of its patrol areas, around Chaoyang, Beijing
@@ -134,8 +135,12 @@ def register_commands(app: Flask) -> None:
         passwords = _demo_passwords(Path(current_app.instance_path) / "demo-accounts.json", password)
         units = _seed_organisation()
         _seed_accounts(units, passwords, reset_passwords=bool(password))
-        seed_demo_alerts(
-            officer_phone=_demo_phone(Role.OFFICER), member_phone=_demo_phone(Role.MEMBER), street_name="三里屯街道"
+        seed_demo_alerts(_demo_phone(Role.OFFICER), _demo_phone(Role.MEMBER), street_name="三里屯街道")
+        seed_demo_schedule(
+            _demo_phone(Role.COORDINATOR),
+            _demo_phone(Role.MEMBER),
+            team_name="北三里社区巡防队",
+            area_name="北三里社区东片",
         )
         db.session.commit()
         click.echo("Demo accounts (sign in with phone and password):")

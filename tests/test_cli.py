@@ -58,3 +58,11 @@ def test_seed_demo_adds_a_sent_alert_with_an_answer(runner, client):
     [alert] = client.get("/api/v1/alerts?box=sent").get_json()
     tally = client.get(f"/api/v1/alerts/{alert['id']}/tally").get_json()
     assert tally["answers"]["on_my_way"] == 1 and tally["total"] >= 3
+
+
+def test_seed_demo_adds_this_weeks_shifts_with_the_member_on_one(runner, client):
+    runner.invoke(args=["seed-demo", "--password", "demo-pass-2026"])
+    client.post("/api/v1/auth/login", json={"phone": "13800000004", "password": "demo-pass-2026"})
+    [mine] = client.get("/api/v1/me/shifts").get_json()
+    assert mine["places"] == 6 and mine["taken"] == 1
+    assert client.get("/api/v1/shifts/open").get_json()
