@@ -124,6 +124,18 @@ class Config:
     SHIFT_LEADER_RELEASE_HOURS = 24
     SHIFT_SWAP_NEEDS_APPROVAL = True
 
+    # Positions: a fix less accurate than this (metres) is kept but flagged, and counts only this
+    # much towards being inside an area.
+    GEOFIX_ACCURACY_CAP_M = 100
+    # Attendance: the area's margin for a check-in, when check-in opens, what counts as on time,
+    # when a no-show is called, and when a forgotten check-out is closed.
+    ATTENDANCE_BUFFER_M = 150
+    ATTENDANCE_OPENS_MINUTES = 60
+    ATTENDANCE_ON_TIME_FROM_MINUTES = 15
+    ATTENDANCE_LATE_AFTER_MINUTES = 5
+    ATTENDANCE_NO_SHOW_GRACE_MINUTES = 30
+    ATTENDANCE_AUTO_CHECKOUT_MARGIN_MINUTES = 60
+
     # Times shown to people and written into CAP and iCalendar (units may later have their own).
     TIME_ZONE = "Asia/Shanghai"
 

@@ -44,6 +44,7 @@ from app.core.access import (
     Principal,
     Role,
     UnitRef,
+    ancestor_paths,
     in_subtrees,
     scoped_select,
 )
@@ -187,6 +188,15 @@ def end_memberships_outside(user_id: int) -> int:
         )
         .execution_options(synchronize_session=False)
     ).rowcount
+
+
+def managers_over(unit: Unit) -> Select:
+    """User ids of the coordinators and admins whose scope covers the unit: whom to tell about it."""
+    return (
+        select(RoleGrant.user_id)
+        .join(Unit, RoleGrant.unit_id == Unit.id)
+        .where(RoleGrant.role.in_(MANAGER_ROLES), in_subtrees(Unit.path, ancestor_paths(unit)))
+    )
 
 
 # Who sees whom -------------------------------------------------------------------------

@@ -15,7 +15,8 @@ MAX_LIFETIME = timedelta(days=7)
 
 
 class AudienceSchema(ApiSchema):
-    """Exactly one audience: a unit's subtree, some teams, some roles in a unit's subtree, or an area."""
+    """Exactly one audience: a unit's subtree, some teams, some roles in a unit's subtree, an area's
+    members, those on duty now in a unit's subtree, or those on a shift in an area today."""
 
     kind = fields.Enum(AudienceKind, by_value=True, required=True)
     unit_id = Id()
@@ -30,6 +31,8 @@ class AudienceSchema(ApiSchema):
             AudienceKind.TEAMS: {"team_ids"},
             AudienceKind.ROLES: {"unit_id", "roles"},
             AudienceKind.AREA: {"area_id"},
+            AudienceKind.ON_DUTY: {"unit_id"},
+            AudienceKind.AREA_TODAY: {"area_id"},
         }[data["kind"]]
         given = set(data) - {"kind"}
         for name in needs - given:

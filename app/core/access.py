@@ -172,6 +172,12 @@ class UnitScoped:
         return self.unit
 
 
+def ancestor_paths(unit) -> list[str]:
+    """The paths of a unit and of every unit above it: whoever holds a role on one of them covers it."""
+    parts = unit.path.strip("/").split("/")
+    return ["/" + "/".join(parts[: length + 1]) + "/" for length in range(len(parts))]
+
+
 def in_subtrees(unit_path_column, paths: list[str]):
     """A filter keeping rows whose unit lies under one of ``paths``."""
     if not paths:

@@ -41,6 +41,7 @@ class NotificationKind(enum.StrEnum):
     DROP_REQUESTED = "drop_requested"
     SWAP_TAKEN = "swap_taken"
     SWAP_DONE = "swap_done"
+    NO_SHOW = "no_show"
     TEST = "test"
 
 

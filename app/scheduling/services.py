@@ -16,9 +16,10 @@ from sqlalchemy import Select, and_, case, exists, false, literal, or_, select, 
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import RoleGrant, User, UserStatus
+from app.accounts.services import managers_over
 from app.audit.services import record
 from app.core import clock
-from app.core.access import MANAGER_ROLES, Principal, Role, in_subtrees
+from app.core.access import Principal, Role
 from app.core.services import claim_one
 from app.errors import Conflict, Forbidden, NotFound, RuleViolation
 from app.extensions import db
@@ -615,12 +616,6 @@ def drop_member(shift: Shift, user_id: int, by: Principal) -> ShiftSignup:
 
 
 def _tell_coordinators(shift: Shift, name: str) -> None:
-    coordinators = (
-        select(RoleGrant.user_id)
-        .join(Unit, RoleGrant.unit_id == Unit.id)
-        .where(RoleGrant.role.in_(MANAGER_ROLES), in_subtrees(Unit.path, _ancestor_paths(shift.unit)))
-    )
-
     def make(locale: str) -> dict:
         when = format_when(shift.starts_at, locale)
         return {
@@ -631,14 +626,8 @@ def _tell_coordinators(shift: Shift, name: str) -> None:
         }
 
     notify_in_their_language(
-        coordinators, NotificationKind.DROP_REQUESTED, make, subject_type="shift", subject_id=shift.id
+        managers_over(shift.unit), NotificationKind.DROP_REQUESTED, make, subject_type="shift", subject_id=shift.id
     )
-
-
-def _ancestor_paths(unit: Unit) -> list[str]:
-    """The unit and every unit above it, as paths: who holds a role on any of them covers it."""
-    parts = unit.path.strip("/").split("/")
-    return ["/" + "/".join(parts[: length + 1]) + "/" for length in range(len(parts))]
 
 
 def join_waitlist(shift: Shift, user: Principal) -> WaitlistEntry:
@@ -802,11 +791,6 @@ def _complete_swap(offer: SwapOffer, approved_by: Principal | None) -> SwapOffer
 
 def _tell_coordinators_of_swap(offer: SwapOffer) -> None:
     shift = offer.shift
-    coordinators = (
-        select(RoleGrant.user_id)
-        .join(Unit, RoleGrant.unit_id == Unit.id)
-        .where(RoleGrant.role.in_(MANAGER_ROLES), in_subtrees(Unit.path, _ancestor_paths(shift.unit)))
-    )
 
     def make(locale: str) -> dict:
         when = format_when(shift.starts_at, locale)
@@ -818,7 +802,9 @@ def _tell_coordinators_of_swap(offer: SwapOffer) -> None:
             "swap_offer_id": offer.id,
         }
 
-    notify_in_their_language(coordinators, NotificationKind.SWAP_TAKEN, make, subject_type="shift", subject_id=shift.id)
+    notify_in_their_language(
+        managers_over(shift.unit), NotificationKind.SWAP_TAKEN, make, subject_type="shift", subject_id=shift.id
+    )
 
 
 # Reading -------------------------------------------------------------------------------------------------

@@ -1006,6 +1006,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My shifts of a month with the minutes credited for each, and the month's total. */
+        get: {
+            parameters: {
+                query: {
+                    /** @description e.g. 2026-12 */
+                    month: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MyHours"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invites": {
         parameters: {
             query?: never;
@@ -2553,6 +2597,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/shifts/{shift_id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shift_id: number;
+            };
+            cookie?: never;
+        };
+        /** Who came to a shift, with flags to look at: for staff over it and its team's leaders. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shift_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Attendance"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shifts/{shift_id}/attendance/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shift_id: number;
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A leader checks in (or out) a member without a smartphone, recorded as by proxy; a
+         *     coordinator corrects what happened, with a reason (audited).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shift_id: number;
+                    user_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AttendanceAction"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Attendance"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/shifts/{shift_id}/cancel": {
         parameters: {
             query?: never;
@@ -2589,6 +2736,125 @@ export interface paths {
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
                 404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shifts/{shift_id}/check-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shift_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check in to my shift: server time, my position judged against the area, punctuality.
+         * @description Offline: the outbox sends ``recorded_offline`` with the phone's ``device_at`` and an
+         *     ``Idempotency-Key``; a replay, or a second tap, returns the same record.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shift_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Presence"];
+                };
+            };
+            responses: {
+                /** @description checked in already: the same record */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Attendance"];
+                    };
+                };
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Attendance"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shifts/{shift_id}/check-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shift_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check out: the minutes credited are the overlap of my time there with the shift. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    shift_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Presence"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Attendance"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 503: components["responses"]["SERVICE_UNAVAILABLE"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -3587,6 +3853,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/units/{unit_id}/hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        /** Each member's month in a unit and below: shifts, no-shows, late arrivals, flags, minutes. */
+        get: {
+            parameters: {
+                query: {
+                    /** @description e.g. 2026-12 */
+                    month: string;
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    unit_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MemberHours"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{unit_id}/on-duty": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        /** Who is on duty right now in a unit and below, in which area and where they checked in. */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    unit_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OnDuty"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/units/{unit_id}/scheduling-rules": {
         parameters: {
             query?: never;
@@ -4107,10 +4475,46 @@ export interface components {
             override_reason?: string;
             user_id: number;
         };
+        Attendance: {
+            /** Format: date-time */
+            readonly check_in_device_at: string | null;
+            readonly check_in_distance_m: number | null;
+            /** @enum {unknown|null} */
+            readonly check_in_position: "on_site" | "outside" | "no_fix" | null;
+            /** Format: date-time */
+            readonly check_in_received_at: string | null;
+            readonly check_out_distance_m: number | null;
+            /** @enum {unknown|null} */
+            readonly check_out_position: "on_site" | "outside" | "no_fix" | null;
+            /** Format: date-time */
+            readonly checked_in_at: string | null;
+            /** Format: date-time */
+            readonly checked_out_at: string | null;
+            readonly correction_reason: string | null;
+            readonly credited_minutes: number;
+            readonly flags: string[];
+            readonly id: number;
+            readonly no_show: boolean;
+            readonly proxy_by: components["schemas"]["Person"] | (Record<string, never> | null);
+            /** @enum {unknown|null} */
+            readonly punctuality: "early" | "on_time" | "late" | null;
+            readonly shift_id: number;
+            readonly user: components["schemas"]["Person"];
+        };
+        AttendanceAction: {
+            /** @enum {string} */
+            action: "check_in" | "check_out" | "correct";
+            /** Format: date-time */
+            checked_in_at?: string | null;
+            /** Format: date-time */
+            checked_out_at?: string | null;
+            no_show?: boolean;
+            reason?: string;
+        };
         Audience: {
             area_id?: number;
             /** @enum {unknown} */
-            kind: "unit" | "teams" | "roles" | "area";
+            kind: "unit" | "teams" | "roles" | "area" | "on_duty" | "area_today";
             roles?: ("member" | "coordinator" | "officer" | "admin")[];
             team_ids?: number[];
             unit_id?: number;
@@ -4187,6 +4591,22 @@ export interface components {
             params?: {
                 [key: string]: unknown;
             };
+        };
+        GeoFix: {
+            /** @description radius in metres, > 0; above GEOFIX_ACCURACY_CAP_M the fix is flagged */
+            accuracy_m: number;
+            /**
+             * Format: date-time
+             * @description when the device took the fix
+             * @default null
+             */
+            fixed_at: string | null;
+            /** @description accuracy worse than the configured cap: kept, but flagged */
+            readonly is_imprecise: boolean;
+            /** @description WGS-84 */
+            lat: number;
+            /** @description WGS-84 */
+            lon: number;
         };
         Health: {
             readonly consumer: components["schemas"]["Consumer"];
@@ -4272,6 +4692,15 @@ export interface components {
             readonly status: "pending" | "active" | "rejected" | "deactivated";
             readonly teams: components["schemas"]["MyTeam"][];
         };
+        MemberHours: {
+            readonly flagged: number;
+            readonly late: number;
+            readonly minutes: number;
+            readonly no_shows: number;
+            readonly phone: string | null;
+            readonly shifts: number;
+            readonly user: components["schemas"]["Person"];
+        };
         MembershipRequest: {
             readonly id: number;
             /** Format: date-time */
@@ -4298,6 +4727,11 @@ export interface components {
             /** Format: date-time */
             readonly seen_at: string | null;
         };
+        MyHours: {
+            readonly minutes: number;
+            readonly month: string;
+            readonly shifts: components["schemas"]["Attendance"][];
+        };
         MyTeam: {
             readonly id: number;
             readonly is_leader: boolean;
@@ -4309,7 +4743,7 @@ export interface components {
             readonly created_at: string;
             readonly id: number;
             /** @enum {unknown} */
-            readonly kind: "alert" | "alert_updated" | "alert_cancelled" | "alert_reminder" | "shifts_open" | "shift_reminder" | "shift_changed" | "shift_cancelled" | "waitlist_promoted" | "drop_requested" | "swap_taken" | "swap_done" | "test";
+            readonly kind: "alert" | "alert_updated" | "alert_cancelled" | "alert_reminder" | "shifts_open" | "shift_reminder" | "shift_changed" | "shift_cancelled" | "waitlist_promoted" | "drop_requested" | "swap_taken" | "swap_done" | "no_show" | "test";
             /** @description title, body, url and per kind its details */
             readonly payload: {
                 [key: string]: unknown;
@@ -4320,6 +4754,18 @@ export interface components {
             readonly read_at: string | null;
             readonly subject_id: number | null;
             readonly subject_type: string | null;
+        };
+        OnDuty: {
+            readonly area: components["schemas"]["Ref"];
+            /** Format: date-time */
+            readonly checked_in_at: string;
+            readonly lat: number | null;
+            readonly lon: number | null;
+            readonly phone: string | null;
+            /** @enum {unknown} */
+            readonly position: "on_site" | "outside" | "no_fix";
+            readonly shift: components["schemas"]["ShiftSummary"];
+            readonly user: components["schemas"]["Person"];
         };
         OpenShift: {
             readonly area: components["schemas"]["Ref"];
@@ -4445,6 +4891,21 @@ export interface components {
         Person: {
             readonly display_name: string;
             readonly id: number;
+        };
+        Presence: {
+            /**
+             * Format: date-time
+             * @description the phone's clock when tapped
+             * @default null
+             */
+            device_at: string | null;
+            /** @default null */
+            fix: components["schemas"]["GeoFix"] | (Record<string, never> | null);
+            /**
+             * @description queued on the phone without signal; device_at is when
+             * @default false
+             */
+            recorded_offline: boolean;
         };
         Preview: {
             readonly recipients: number;
