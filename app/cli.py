@@ -14,6 +14,7 @@ from app.accounts.models import UserStatus
 from app.accounts.passwords import password_problem
 from app.accounts.phones import normalize_mainland_mobile
 from app.alerts.demo import seed_demo_alerts
+from app.attendance.demo import seed_demo_attendance
 from app.core.access import Role
 from app.core.jobs import PERIODIC_JOBS
 from app.extensions import db
@@ -135,13 +136,11 @@ def register_commands(app: Flask) -> None:
         passwords = _demo_passwords(Path(current_app.instance_path) / "demo-accounts.json", password)
         units = _seed_organisation()
         _seed_accounts(units, passwords, reset_passwords=bool(password))
-        seed_demo_alerts(_demo_phone(Role.OFFICER), _demo_phone(Role.MEMBER), street_name="三里屯街道")
-        seed_demo_schedule(
-            _demo_phone(Role.COORDINATOR),
-            _demo_phone(Role.MEMBER),
-            team_name="北三里社区巡防队",
-            area_name="北三里社区东片",
-        )
+        officer, coordinator, member = (_demo_phone(role) for role in (Role.OFFICER, Role.COORDINATOR, Role.MEMBER))
+        team, area = "北三里社区巡防队", "北三里社区东片"
+        seed_demo_alerts(officer, member, street_name="三里屯街道")
+        seed_demo_schedule(coordinator, member, team_name=team, area_name=area)
+        seed_demo_attendance(member, team_name=team, area_name=area)
         db.session.commit()
         click.echo("Demo accounts (sign in with phone and password):")
         for phone, name, role, unit_name, _ in DEMO_ACCOUNTS:
