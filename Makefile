@@ -48,3 +48,40 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist
+
+# ---- front end ---------------------------------------------------------------
+# The API types are generated from the server's OpenAPI document (never written by hand):
+# `make api-types` rewrites them, `make api-types-check` fails when the committed copy is stale.
+API_TYPES := frontend/src/api/schema.d.ts
+FRONTEND_DEPS := frontend/node_modules/.package-lock.json
+
+.PHONY: api-types api-types-check lint-frontend test-frontend venv-present
+
+# The venv as it is, built only when missing (not reinstalled because requirements changed).
+venv-present:
+	@test -x $(VENV)/bin/flask || $(MAKE) $(VENV)/.installed
+
+api-types: $(FRONTEND_DEPS) venv-present
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(FLASK) openapi write --format=json "$$tmp/openapi.json" && \
+	node frontend/scripts/api-types.mjs "$$tmp/openapi.json" $(API_TYPES) && \
+	echo "wrote $(API_TYPES)"
+
+api-types-check: $(FRONTEND_DEPS) venv-present
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(FLASK) openapi write --format=json "$$tmp/openapi.json" && \
+	node frontend/scripts/api-types.mjs "$$tmp/openapi.json" "$$tmp/schema.d.ts" && \
+	if ! diff -u $(API_TYPES) "$$tmp/schema.d.ts"; then \
+		echo "$(API_TYPES) is stale: the server's API changed. Run 'make api-types' and commit the result." >&2; exit 1; \
+	fi && echo "$(API_TYPES) matches the server"
+
+# tsc (app and service worker) and ESLint with the hooks rules.
+lint-frontend: $(FRONTEND_DEPS)
+	cd frontend && npm run lint
+
+# vitest: the pure helpers (geometry, coordinates, error mapping, routing, plurals).
+test-frontend: $(FRONTEND_DEPS)
+	cd frontend && npm run test:unit
+
+lint: lint-frontend api-types-check
+test: test-frontend

@@ -112,6 +112,30 @@ class Config:
     ALERT_LIMIT_PER_SENDER = "20 per hour"
     ALERT_REMINDER_DELAY_SECONDS = 600
     CAP_SENDER = None
+    # Scheduling: how far ahead patterns make shifts, when reminders go, and the sign-up rules
+    # every unit has unless it (or a unit above it) sets its own.
+    SHIFT_WEEKS_AHEAD = 4
+    SHIFT_REMINDER_MINUTES = [24 * 60, 60]
+    SHIFT_SIGNUP_OPENS_DAYS = 14
+    SHIFT_SIGNUP_CLOSES_HOURS = 1
+    SHIFT_DROP_CUTOFF_HOURS = 24
+    SHIFT_MIN_REST_HOURS = 1
+    SHIFT_WEEKLY_HOURS_CAP = 24
+    SHIFT_LEADER_RELEASE_HOURS = 24
+    SHIFT_SWAP_NEEDS_APPROVAL = True
+
+    # Positions: a fix less accurate than this (metres) is kept but flagged, and counts only this
+    # much towards being inside an area.
+    GEOFIX_ACCURACY_CAP_M = 100
+    # Attendance: the area's margin for a check-in, when check-in opens, what counts as on time,
+    # when a no-show is called, and when a forgotten check-out is closed.
+    ATTENDANCE_BUFFER_M = 150
+    ATTENDANCE_OPENS_MINUTES = 60
+    ATTENDANCE_ON_TIME_FROM_MINUTES = 15
+    ATTENDANCE_LATE_AFTER_MINUTES = 5
+    ATTENDANCE_NO_SHOW_GRACE_MINUTES = 30
+    ATTENDANCE_AUTO_CHECKOUT_MARGIN_MINUTES = 60
+
     # Times shown to people and written into CAP and iCalendar (units may later have their own).
     TIME_ZONE = "Asia/Shanghai"
 
@@ -138,9 +162,6 @@ class Config:
     PHOTO_LONG_EDGE = 1600
     PHOTO_THUMB_EDGE = 320
     PHOTO_JPEG_QUALITY = 82
-
-    # Position fixes (GeoFix) less accurate than this (metres) are kept but flagged imprecise.
-    GEOFIX_ACCURACY_CAP_M = 100
 
     # Hazard reports.
     REPORT_MAX_PHOTOS = 6  # per report and person (the reporter's, a follower's, the handler's)

@@ -14,12 +14,14 @@ from app.accounts.models import UserStatus
 from app.accounts.passwords import password_problem
 from app.accounts.phones import normalize_mainland_mobile
 from app.alerts.demo import seed_demo_alerts
+from app.attendance.demo import seed_demo_attendance
 from app.core.access import Role
 from app.core.jobs import PERIODIC_JOBS
 from app.extensions import db
 from app.orgs import services as orgs
 from app.orgs.models import Area, Team, Unit, UnitKind
 from app.reports.demo import seed_demo_reports
+from app.scheduling.demo import seed_demo_schedule
 
 DEMO_DISTRICT = "朝阳区"
 # street -> community -> centre (lon, lat) of its patrol areas, around Chaoyang, Beijing
@@ -139,13 +141,15 @@ def register_commands(app: Flask) -> None:
         passwords = _demo_passwords(Path(current_app.instance_path) / "demo-accounts.json", password)
         units = _seed_organisation()
         _seed_accounts(units, passwords, reset_passwords=bool(password))
-        seed_demo_alerts(
-            officer_phone=_demo_phone(Role.OFFICER), member_phone=_demo_phone(Role.MEMBER), street_name="三里屯街道"
-        )
+        officer, coordinator, member = (_demo_phone(role) for role in (Role.OFFICER, Role.COORDINATOR, Role.MEMBER))
+        team, area = "北三里社区巡防队", "北三里社区东片"
+        seed_demo_alerts(officer, member, street_name="三里屯街道")
+        seed_demo_schedule(coordinator, member, team_name=team, area_name=area)
+        seed_demo_attendance(member, team_name=team, area_name=area)
         seed_demo_reports(
             admin_phone=_demo_phone(Role.ADMIN),
-            officer_phone=_demo_phone(Role.OFFICER),
-            member_phone=_demo_phone(Role.MEMBER),
+            officer_phone=officer,
+            member_phone=member,
             handler_phone=_demo_phone(Role.HANDLER),
             centres={name: centre for communities in DEMO_STREETS.values() for name, centre in communities.items()},
         )

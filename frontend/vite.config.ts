@@ -39,6 +39,9 @@ export default defineConfig({
       },
       injectManifest: {
         globPatterns: ['**/*.{js,css,html,svg,png}'],
+        // The polygon editor (Geoman, ~75 KB gzipped) is for administrators at a desk with a
+        // connection; every member's phone would otherwise download it in the background.
+        globIgnores: ['**/editing-*.{js,css}'],
       },
       devOptions: { enabled: false },
     }),

@@ -27,6 +27,7 @@ pytest_plugins = [
     "tests.factories.orgs",
     "tests.factories.accounts",
     "tests.factories.notifications",
+    "tests.factories.scheduling",
     "tests.factories.reports",
 ]
 

@@ -324,11 +324,11 @@ def test_coordinator_approves_a_pending_member(client_as, staff, org, create_use
     assert client_as(fresh(User, pending.id)).get("/api/v1/teams").status_code == 200
 
 
-def test_rejected_member_is_signed_out(client_as, staff, org, create_user):
+def test_a_rejected_applicant_is_signed_out_and_told_why(client_as, staff, org, create_user):
     pending = create_user(team=org.team_a1, status=UserStatus.PENDING)
     member_client = client_as(pending)
     assert client_as(staff.coordinator_a1).post(f"/api/v1/users/{pending.id}/reject").status_code == 200
-    assert_error(member_client.get("/api/v1/me"), 401, "unauthorized")
+    assert_error(member_client.get("/api/v1/me"), 401, "account_rejected")
 
 
 def test_approving_an_active_member_is_a_409(client_as, staff):
@@ -350,7 +350,7 @@ def test_deactivating_an_account_ends_its_sessions_at_once(client_as, staff):
     assert member_client.get("/api/v1/me").status_code == 200
     response = client_as(staff.coordinator_a1).post(f"/api/v1/users/{staff.member_a1.id}/deactivate")
     assert response.get_json()["status"] == "deactivated"
-    assert_error(member_client.get("/api/v1/me"), 401, "unauthorized")
+    assert_error(member_client.get("/api/v1/me"), 401, "account_deactivated")
 
 
 def test_reactivated_account_can_sign_in_again(client, client_as, staff):
@@ -725,7 +725,7 @@ def test_joining_a_team_twice_is_a_409(client_as, staff, org, create_invite):
 @pytest.mark.parametrize(
     ("who", "offered"),
     [
-        ("member_a1", {"report_hazard"}),
+        ("member_a1", {"report_hazard", "take_shifts"}),
         (
             "coordinator_a1",
             {
@@ -733,6 +733,7 @@ def test_joining_a_team_twice_is_a_409(client_as, staff, org, create_invite):
                 "list_accounts",
                 "manage_accounts",
                 "manage_invites",
+                "plan_shifts",
                 "report_hazard",
                 "reset_passwords",
                 "see_rosters",
@@ -753,6 +754,7 @@ def test_joining_a_team_twice_is_a_409(client_as, staff, org, create_invite):
                 "manage_departments",
                 "manage_invites",
                 "manage_roles",
+                "plan_shifts",
                 "read_audit",
                 "report_hazard",
                 "reset_passwords",

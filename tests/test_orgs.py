@@ -361,7 +361,7 @@ def test_a_polygon_with_too_many_vertices_is_refused(client_as, staff, org):
         json={"name": "大区域", "unit_id": org.a1.id, "geometry": {"type": "Polygon", "coordinates": [ring]}},
     )
     body = assert_error(response, 422, "validation_failed")
-    assert body["errors"]["json"]["geometry"] == [{"code": "geometry_too_many_points", "params": {"at": "5000"}}]
+    assert body["errors"]["json"]["geometry"] == [{"code": "geometry_too_many_points", "params": {"max": 5000}}]
 
 
 @pytest.mark.parametrize(
@@ -378,3 +378,13 @@ def test_broken_geojson_is_a_422_not_a_crash(client_as, staff, org, in_app, body
     response = client_as(staff.street_a_admin).post("/api/v1/areas", data=payload, content_type="application/json")
     assert_error(response, 422, "validation_failed")
     assert area_count(in_app) == 0
+
+
+def test_team_rows_say_what_the_viewer_may_do(client_as, staff, org, create_user):
+    leader = create_user(team=org.team_a1, is_leader=True)
+    [team] = client_as(leader).get("/api/v1/teams").get_json()
+    assert (team["can_view_roster"], team["can_manage_members"]) == (True, False)
+    [team] = client_as(staff.member_a1).get("/api/v1/teams").get_json()
+    assert (team["can_view_roster"], team["can_manage_members"]) == (False, False)
+    coordinator_view = client_as(staff.coordinator_a1).get(f"/api/v1/teams/{org.team_a1.id}").get_json()
+    assert (coordinator_view["can_view_roster"], coordinator_view["can_manage_members"]) == (True, True)

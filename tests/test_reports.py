@@ -99,8 +99,8 @@ def test_description_and_address_are_optional_for_a_quick_report(client_as, worl
 @pytest.mark.parametrize(
     ("position", "code"),
     [
-        ({"accuracy_m": 0}, "too_small"),
-        ({"accuracy_m": -5}, "too_small"),
+        ({"accuracy_m": 0}, "accuracy_not_positive"),
+        ({"accuracy_m": -5}, "accuracy_not_positive"),
         ({"lat": 91}, "out_of_range"),
         ({"lon": "east"}, "not_a_number"),
     ],

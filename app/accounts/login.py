@@ -9,7 +9,7 @@ every ``SESSION_TOUCH_SECONDS``.
 import hashlib
 from datetime import timedelta
 
-from flask import Flask, current_app
+from flask import Flask, current_app, session
 from flask_smorest import abort
 from sqlalchemy import bindparam, literal, null, select, union_all, update
 
@@ -25,6 +25,24 @@ ACTIVE_STATUSES = (UserStatus.ACTIVE, UserStatus.PENDING)
 def configure_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
+    app.extensions["signed_out_reason"] = signed_out_reason
+
+
+CLOSED_STATUSES = (UserStatus.REJECTED, UserStatus.DEACTIVATED)
+
+
+def signed_out_reason() -> str | None:
+    """``account_rejected`` or ``account_deactivated`` when this browser's session was ended
+    because its account was closed; None for any other missing or ended session."""
+    key = session.get("_user_id")
+    if not isinstance(key, str):
+        return None
+    status = db.session.scalar(
+        select(User.status)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.key_hash == key_digest(key), User.status.in_(CLOSED_STATUSES))
+    )
+    return f"account_{status.value}" if status else None
 
 
 def key_digest(key: str) -> str:

@@ -44,6 +44,13 @@ class NewPasswordField(Text):
         return password
 
 
+class PersonSchema(ApiSchema):
+    """Someone named in another row (a sender, a signed-up member): no phone, no roles."""
+
+    id = fields.Integer(dump_only=True)
+    display_name = fields.String(dump_only=True)
+
+
 class RoleGrantSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
     role = fields.Enum(Role, by_value=True, dump_only=True)
@@ -167,8 +174,12 @@ class InvitePreviewSchema(ApiSchema):
 class InviteSchema(InvitePreviewSchema):
     id = fields.Integer(dump_only=True)
     token = fields.String(dump_only=True)
-    url = fields.Function(lambda invite: public_url(f"join/{invite.token}"), dump_only=True)
-    qr_svg_url = fields.Function(lambda invite: url_for("accounts.InviteQr", invite_id=invite.id), dump_only=True)
+    url = fields.Function(
+        lambda invite: public_url(f"join/{invite.token}"), dump_only=True, metadata={"type": "string"}
+    )
+    qr_svg_url = fields.Function(
+        lambda invite: url_for("accounts.InviteQr", invite_id=invite.id), dump_only=True, metadata={"type": "string"}
+    )
     max_uses = fields.Integer(dump_only=True)
     use_count = fields.Integer(dump_only=True)
     is_usable = fields.Boolean(dump_only=True)

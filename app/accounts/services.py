@@ -44,9 +44,11 @@ from app.core.access import (
     Principal,
     Role,
     UnitRef,
+    ancestor_paths,
     in_subtrees,
     scoped_select,
 )
+from app.core.services import claim_one
 from app.errors import Conflict, Forbidden, Gone, NotFound, RuleViolation, Unauthorized
 from app.extensions import db
 from app.orgs.models import MembershipStatus, Team, TeamMembership, Unit
@@ -193,6 +195,15 @@ def end_memberships_outside(user_id: int) -> int:
     ).rowcount
 
 
+def managers_over(unit: Unit) -> Select:
+    """User ids of the coordinators and admins whose scope covers the unit: whom to tell about it."""
+    return (
+        select(RoleGrant.user_id)
+        .join(Unit, RoleGrant.unit_id == Unit.id)
+        .where(RoleGrant.role.in_(MANAGER_ROLES), in_subtrees(Unit.path, ancestor_paths(unit)))
+    )
+
+
 # Who sees whom -------------------------------------------------------------------------
 
 
@@ -312,15 +323,8 @@ def revoke_invite(invite: Invite, by: Principal) -> Invite:
 
 def _take_invite_use(invite: Invite) -> None:
     """Count one use atomically, so concurrent sign-ups can't exceed max_uses."""
-    taken = db.session.execute(
-        update(Invite)
-        .where(Invite.id == invite.id, Invite.use_count < Invite.max_uses)
-        .values(use_count=Invite.use_count + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not taken:
+    if not claim_one(invite, Invite.use_count, Invite.max_uses):
         raise Gone("invite_used_up", "invite used up")
-    db.session.refresh(invite, ["use_count"])
 
 
 def register_with_invite(token: str, phone: str, display_name: str, password: str, locale: str | None) -> User:

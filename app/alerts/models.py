@@ -58,6 +58,8 @@ class AudienceKind(enum.StrEnum):
     TEAMS = "teams"  # the members of some teams
     ROLES = "roles"  # holders of some roles in a unit's subtree
     AREA = "area"  # the members granted on a patrol area's unit
+    ON_DUTY = "on_duty"  # those checked in right now in a unit's subtree
+    AREA_TODAY = "area_today"  # those on a shift in a patrol area today
 
 
 class Answer(enum.StrEnum):

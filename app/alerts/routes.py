@@ -27,6 +27,7 @@ from app.core.http import body_limit
 from app.core.idempotency import idempotent, remember
 from app.core.pagination import apply_sort, paginate
 from app.core.photos import photo_response, read_upload
+from app.core.schemas import attributes
 from app.core.throttle import Throttle
 from app.errors import NotFound, Unauthorized
 from app.extensions import csrf, db
@@ -38,7 +39,7 @@ def _detail(alert: Alert) -> dict:
     """The alert as the caller sees it: with their own answer if they received it."""
     recipient = services.recipient_of(alert, current_user)
     return {
-        **{field: getattr(alert, field) for field in AlertSchema().fields},
+        **attributes(alert, AlertSchema),
         "mine": recipient,
         "can_manage": alert.can_manage(current_user),
     }

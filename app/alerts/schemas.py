@@ -4,6 +4,7 @@ from flask import url_for
 from flask_smorest.fields import Upload
 from marshmallow import ValidationError, fields, validates_schema
 
+from app.accounts.schemas import PersonSchema
 from app.alerts.models import AlertStatus, Answer, AudienceKind, CapCategory, Severity
 from app.core import clock
 from app.core.access import Role
@@ -16,7 +17,8 @@ MAX_LIFETIME = timedelta(days=7)
 
 
 class AudienceSchema(ApiSchema):
-    """Exactly one audience: a unit's subtree, some teams, some roles in a unit's subtree, or an area."""
+    """Exactly one audience: a unit's subtree, some teams, some roles in a unit's subtree, an area's
+    members, those on duty now in a unit's subtree, or those on a shift in an area today."""
 
     kind = fields.Enum(AudienceKind, by_value=True, required=True)
     unit_id = Id()
@@ -31,6 +33,8 @@ class AudienceSchema(ApiSchema):
             AudienceKind.TEAMS: {"team_ids"},
             AudienceKind.ROLES: {"unit_id", "roles"},
             AudienceKind.AREA: {"area_id"},
+            AudienceKind.ON_DUTY: {"unit_id"},
+            AudienceKind.AREA_TODAY: {"area_id"},
         }[data["kind"]]
         given = set(data) - {"kind"}
         for name in needs - given:
@@ -110,11 +114,6 @@ class AlertUpdateSchema(ApiSchema):
             raise ValidationError(coded("nothing_to_change"), field_name="_schema")
         if "expires_at" in data:
             _check_expiry(data["expires_at"])
-
-
-class PersonSchema(ApiSchema):
-    id = fields.Integer(dump_only=True)
-    display_name = fields.String(dump_only=True)
 
 
 class AreaRefSchema(ApiSchema):

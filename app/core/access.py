@@ -181,6 +181,12 @@ class UnitScoped:
         return self.unit
 
 
+def ancestor_paths(unit) -> list[str]:
+    """The paths of a unit and of every unit above it: whoever holds a role on one of them covers it."""
+    parts = unit.path.strip("/").split("/")
+    return ["/" + "/".join(parts[: length + 1]) + "/" for length in range(len(parts))]
+
+
 def in_subtrees(unit_path_column, paths: list[str]):
     """A filter keeping rows whose unit lies under one of ``paths``."""
     if not paths:
@@ -213,9 +219,16 @@ def scoped_select(model, principal: Principal, roles=None, *, through=None) -> S
 
 
 def get_in_scope_or_404(model, row_id: int, principal: Principal):
-    """Load a row the principal may see, or answer 404."""
+    """Load a row the principal may see, or answer 404.
+
+    A row is seen where its unit is in the principal's scope; a model whose rows are also
+    seen from elsewhere (a street's shift by the members of its communities) says so in
+    ``is_visible_to(principal)``.
+    """
     row = db.session.get(model, row_id)
-    if row is None or not principal.can_see(row.scope_unit):
+    if row is None or not (
+        row.is_visible_to(principal) if hasattr(row, "is_visible_to") else principal.can_see(row.scope_unit)
+    ):
         abort(404, error="not_found", message=f"{model.__name__.lower()} not found")
     return row
 
@@ -264,7 +277,10 @@ def enforce_access_policy():
     if getattr(view, "is_public", False):
         return None
     if not current_user.is_authenticated:
-        abort(401, error="unauthorized", message="sign in first")
+        # A session the server ended because the account was closed says so (the PWA tells a
+        # rejected applicant they were rejected, not merely signed out).
+        reason = current_app.extensions["signed_out_reason"]()
+        abort(401, error=reason or "unauthorized", message="sign in first")
     if current_user.is_pending and not getattr(view, "allows_pending", False):
         abort(403, error="account_pending", message="the account awaits approval")
     return None

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from flask_smorest import abort
 from marshmallow import fields
-from sqlalchemy import Select, literal, tuple_
+from sqlalchemy import Select, func, literal, select, tuple_
 
 from app.core.schemas import MAX_ID, ApiSchema, Length, OneOf, Range, coded
 from app.extensions import db
@@ -40,6 +40,17 @@ def paginate(stmt: Select, pagination_parameters) -> list:
     )
     pagination_parameters.item_count = page.total
     return page.items
+
+
+def paginate_rows(stmt: Select, pagination_parameters) -> list:
+    """``paginate`` for a SELECT of several columns (a summary per person): rows, not objects."""
+    if pagination_parameters.page > MAX_ID:
+        abort(422, error="validation_failed", errors={"query": {"page": [coded("too_big", max=MAX_ID)]}})
+    size = pagination_parameters.page_size
+    pagination_parameters.item_count = db.session.scalar(
+        select(func.count()).select_from(stmt.order_by(None).subquery())
+    )
+    return db.session.execute(stmt.limit(size).offset((pagination_parameters.page - 1) * size)).all()
 
 
 class ListQuerySchema(ApiSchema):

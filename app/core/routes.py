@@ -13,7 +13,7 @@ from app.core import clock
 from app.core.access import public
 from app.core.api import Blueprint
 from app.core.jobs import huey, last_heartbeat
-from app.core.schemas import ApiSchema
+from app.core.schemas import ApiSchema, OneOf
 from app.errors import RETRY_AFTER_UNAVAILABLE, error_body
 from app.extensions import db
 
@@ -26,7 +26,11 @@ class MapConfigSchema(ApiSchema):
     )
     attribution = fields.String(dump_only=True, allow_none=True)
     max_zoom = fields.Integer(dump_only=True)
-    crs = fields.String(dump_only=True, metadata={"description": "wgs84, or gcj02 for tiles drawn in GCJ-02"})
+    crs = fields.String(
+        dump_only=True,
+        validate=OneOf(["wgs84", "gcj02"]),
+        metadata={"description": "wgs84, or gcj02 for tiles drawn in GCJ-02"},
+    )
 
 
 class ClientConfigSchema(ApiSchema):

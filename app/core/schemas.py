@@ -214,6 +214,12 @@ def id_parameter_schema(converter) -> dict:
     return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
 
+def attributes(row, schema: type[ApiSchema]) -> dict:
+    """The attributes ``schema`` dumps, read off ``row``: to add per-viewer fields beside them."""
+    names = [field.attribute or name for name, field in schema().dump_fields.items()]
+    return {name: getattr(row, name) for name in names}
+
+
 def public_url(path: str) -> str:
     """An absolute link to a PWA route, for links people share (invites, resets)."""
     base = current_app.config["PUBLIC_BASE_URL"] or request.url_root

@@ -33,6 +33,15 @@ class NotificationKind(enum.StrEnum):
     ALERT_UPDATED = "alert_updated"
     ALERT_CANCELLED = "alert_cancelled"
     ALERT_REMINDER = "alert_reminder"
+    SHIFTS_OPEN = "shifts_open"
+    SHIFT_REMINDER = "shift_reminder"
+    SHIFT_CHANGED = "shift_changed"
+    SHIFT_CANCELLED = "shift_cancelled"
+    WAITLIST_PROMOTED = "waitlist_promoted"
+    DROP_REQUESTED = "drop_requested"
+    SWAP_TAKEN = "swap_taken"
+    SWAP_DONE = "swap_done"
+    NO_SHOW = "no_show"
     TEST = "test"
     REPORT_NEW = "report_new"  # to the unit's officers: a hazard was reported
     REPORT_UPDATE = "report_update"  # to the reporter and followers: a public change

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import Select, and_, case, delete, exists, func, insert, literal, select, update
+from sqlalchemy import Select, and_, case, delete, exists, func, insert, literal, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User, UserSession
@@ -23,6 +23,7 @@ from app.core.models import JSONDocument
 from app.errors import RuleViolation
 from app.extensions import db
 from app.notifications.models import Notification, NotificationKind, PushStatus, PushSubscription
+from app.notifications.texts import DEFAULT_LOCALE, LOCALES
 
 # Per notification kind: extra push fields computed per recipient (an alert's answer token).
 PUSH_EXTRAS: dict[NotificationKind, Callable[[Notification], dict]] = {}
@@ -74,6 +75,21 @@ def notify(
     to_push = sorted(row_id for row_id, status in inserted if status == PushStatus.PENDING)
     queue_push(to_push)
     return [row_id for row_id, _ in inserted]
+
+
+def notify_in_their_language(
+    recipients: Select, kind: NotificationKind, make_payload: Callable[[str], dict], **subject
+) -> list[int]:
+    """``notify`` with a payload written in each recipient's language (``make_payload(locale)``),
+    for what the server words itself: reminders, changes, the waitlist."""
+    ids = []
+    for locale in LOCALES:
+        speakers = User.locale == locale
+        if locale == DEFAULT_LOCALE:
+            speakers = or_(speakers, User.locale.is_(None))
+        in_language = select(User.id).where(User.id.in_(recipients), speakers)
+        ids += notify(in_language, kind, make_payload(locale), **subject)
+    return ids
 
 
 def queue_push(notification_ids: list[int]) -> None:

@@ -27,10 +27,10 @@ LOCATION = re.compile(r"\[([-\d.e]+ [-\d.e]+)\]")
 
 
 class GeometryProblem(ValueError):
-    def __init__(self, code: str, where: str | None = None):
+    def __init__(self, code: str, where: str | None = None, **params):
         super().__init__(f"{code}: {where}" if where else code)
         self.code = code
-        self.where = where
+        self.params = {"at": where, **params} if where else params
 
 
 def _geos_problem(reason: str) -> GeometryProblem:
@@ -72,7 +72,7 @@ def _check_structure(geojson: dict) -> None:
                 raise GeometryProblem("geometry_malformed")
             vertices += len(ring)
             if vertices > MAX_VERTICES:
-                raise GeometryProblem("geometry_too_many_points", str(MAX_VERTICES))
+                raise GeometryProblem("geometry_too_many_points", max=MAX_VERTICES)
             for position in ring:
                 if not isinstance(position, list) or len(position) not in (2, 3):
                     raise GeometryProblem("geometry_malformed")

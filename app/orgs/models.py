@@ -6,8 +6,9 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from shapely.geometry import shape
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, func, select
-from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship, validates
 
 from app.core import clock
 from app.core.access import ADMIN_ROLES, MANAGER_ROLES, STAFF_ROLES, Principal, UnitScoped
@@ -125,3 +126,19 @@ class Area(Administered, UnitScoped, TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(80))
     geometry: Mapped[dict] = mapped_column(JSONDocument)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Kept with the geometry, for SQL to pre-filter and order by distance without PostGIS.
+    min_lon: Mapped[float]
+    min_lat: Mapped[float]
+    max_lon: Mapped[float]
+    max_lat: Mapped[float]
+    centroid_lon: Mapped[float]
+    centroid_lat: Mapped[float]
+
+    @validates("geometry")
+    def _keep_bounds(self, key, geometry: dict) -> dict:
+        outline = shape(geometry)
+        self.min_lon, self.min_lat, self.max_lon, self.max_lat = outline.bounds
+        # A U-shaped area's centroid can lie outside it; then a point inside stands for it.
+        centre = outline.centroid if outline.centroid.within(outline) else outline.representative_point()
+        self.centroid_lon, self.centroid_lat = centre.x, centre.y
+        return geometry

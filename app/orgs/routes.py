@@ -8,6 +8,7 @@ from app.accounts.services import hides_staff_from
 from app.core.access import get_in_scope_or_404, require, scoped_select
 from app.core.api import Blueprint
 from app.core.pagination import apply_sort, paginate
+from app.core.schemas import attributes
 from app.errors import NotFound
 from app.extensions import db
 from app.orgs import services
@@ -23,6 +24,7 @@ from app.orgs.schemas import (
     TeamQuerySchema,
     TeamSchema,
     TeamUpdateSchema,
+    TeamViewSchema,
     UnitCreateSchema,
     UnitQuerySchema,
     UnitSchema,
@@ -107,56 +109,66 @@ class UnitActivation(MethodView):
         return unit
 
 
+def _team_view(team: Team) -> dict:
+    return attributes(team, TeamSchema) | {
+        "can_view_roster": team.can_view_roster(current_user),
+        "can_manage_members": team.can_manage_members(current_user),
+    }
+
+
 @blp.route("/teams")
 class Teams(MethodView):
     @blp.arguments(TeamQuerySchema, location="query")
-    @blp.response(200, TeamSchema(many=True))
+    @blp.response(200, TeamViewSchema(many=True))
     @blp.paginate()
     def get(self, query, pagination_parameters):
-        """List the teams in my scope."""
+        """List the teams in my scope, each with whether I may read its roster and manage it."""
         stmt = _scoped(Team, query).options(undefer(Team.member_count))
         if "unit_id" in query:
             stmt = stmt.where(Team.unit_id == query["unit_id"])
         columns = {"name": Team.name, "created_at": Team.created_at}
-        return paginate(apply_sort(stmt, query["sort"], columns, Team.id), pagination_parameters)
+        return [
+            _team_view(team)
+            for team in paginate(apply_sort(stmt, query["sort"], columns, Team.id), pagination_parameters)
+        ]
 
     @blp.errors(404)
     @blp.arguments(TeamCreateSchema)
-    @blp.response(201, TeamSchema)
+    @blp.response(201, TeamViewSchema)
     def post(self, data):
         """Create a team in a unit I administer."""
         team = services.create_team(data["name"], _for_admin(Unit, data["unit_id"]), by=current_user)
         db.session.commit()
-        return team
+        return _team_view(team)
 
 
 @blp.route("/teams/<int:team_id>")
 class TeamById(MethodView):
     @blp.errors(404)
-    @blp.response(200, TeamSchema)
+    @blp.response(200, TeamViewSchema)
     def get(self, team_id):
-        """Get one team."""
-        return get_in_scope_or_404(Team, team_id, current_user)
+        """Get one team, with whether I may read its roster and manage it."""
+        return _team_view(get_in_scope_or_404(Team, team_id, current_user))
 
     @blp.errors(404)
     @blp.arguments(TeamUpdateSchema)
-    @blp.response(200, TeamSchema)
+    @blp.response(200, TeamViewSchema)
     def patch(self, data, team_id):
         """Rename a team."""
         team = services.change_org_row(_for_admin(Team, team_id), current_user, **data)
         db.session.commit()
-        return team
+        return _team_view(team)
 
 
 @blp.route(f"/teams/<int:team_id>/{ACTIVATION}")
 class TeamActivation(MethodView):
     @blp.errors(404)
-    @blp.response(200, TeamSchema)
+    @blp.response(200, TeamViewSchema)
     def post(self, team_id, action):
         """Deactivate or reactivate a team."""
         team = services.change_org_row(_for_admin(Team, team_id), current_user, is_active=action == "activate")
         db.session.commit()
-        return team
+        return _team_view(team)
 
 
 @blp.route("/teams/<int:team_id>/members")

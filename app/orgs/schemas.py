@@ -1,7 +1,7 @@
 from marshmallow import ValidationError, fields
 
 from app.core.pagination import ListQuerySchema, sort_field
-from app.core.schemas import ApiSchema, Id, Length, Name, coded
+from app.core.schemas import ApiSchema, Id, Length, Name, OneOf, coded
 from app.orgs.geometry import GeometryProblem, normalize_area_geometry
 from app.orgs.models import UnitKind
 
@@ -15,8 +15,7 @@ class GeometryField(fields.Raw):
         try:
             return normalize_area_geometry(value)
         except GeometryProblem as exc:
-            params = {"at": exc.where} if exc.where else {}
-            raise ValidationError(coded(exc.code, **params)) from exc
+            raise ValidationError(coded(exc.code, **exc.params)) from exc
 
 
 class UnitRefSchema(ApiSchema):
@@ -56,6 +55,13 @@ class TeamSchema(ApiSchema):
     created_at = fields.DateTime(dump_only=True)
 
 
+class TeamViewSchema(TeamSchema):
+    """A team with what the viewer may do with it."""
+
+    can_view_roster = fields.Boolean(dump_only=True)
+    can_manage_members = fields.Boolean(dump_only=True)
+
+
 class TeamCreateSchema(ApiSchema):
     name = Name(required=True, validate=NAME)
     unit_id = Id(required=True)
@@ -74,7 +80,7 @@ class RosterUserSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
     display_name = fields.String(dump_only=True)
     phone = fields.String(dump_only=True)
-    status = fields.String(dump_only=True)
+    status = fields.String(dump_only=True, validate=OneOf(["pending", "active", "rejected", "deactivated"]))
 
 
 class TeamMemberSchema(ApiSchema):

@@ -422,7 +422,9 @@ def _department_for_dispatch(report: Report, principal: Principal, department_id
         return department
     department = department_for(principal, department_id)
     if not department.serves(report.unit):
-        raise RuleViolation("department_not_serving", "this department does not serve the case's unit", "department_id")
+        raise RuleViolation(
+            "department_not_serving", "this department does not serve the case's unit", field="department_id"
+        )
     if not department.is_active:
         raise RuleViolation("department_inactive", "this department is deactivated", field="department_id")
     return department
@@ -436,7 +438,7 @@ def _handler_for_dispatch(report: Report, department: Department, handler_id: in
         g.department_id == department.id and report.unit.path.startswith(g.unit.path) for g in handler.role_grants
     ):
         raise RuleViolation(
-            "handler_not_in_department", "this person does not handle the department's cases", "handler_id"
+            "handler_not_in_department", "this person does not handle the department's cases", field="handler_id"
         )
     return handler
 

@@ -1,16 +1,38 @@
 import { render } from 'preact';
 import './styles.css';
-import { App } from './app';
-import { markUpdateReady } from './router';
-import { bootstrap } from './session';
+import { watchConnectivity } from './api/connectivity';
+import { App } from './app/App';
+import { markUpdateReady } from './app/navigation';
+import { locale } from './i18n';
+import { common, t } from './i18n/common';
+import { errorTexts } from './i18n/errors';
+import { captureInstallPrompt } from './features/home/install';
+import { loadClientConfig } from './features/session/config';
+import { bootstrap } from './features/session/state';
 
-render(<App />, document.getElementById('app')!);
-bootstrap();
+captureInstallPrompt();
+watchConnectivity();
+
+// The document follows the language on screen.
+locale.subscribe((current) => {
+  document.documentElement.lang = current;
+});
+
+// The active language's common texts and error texts come first (one small chunk each);
+// the session is asked for in parallel.
+void bootstrap();
+void loadClientConfig();
+Promise.all([common.load(), errorTexts.load()])
+  .catch(() => undefined)
+  .then(() => {
+    document.title = t('app.name');
+    render(<App />, document.getElementById('app')!);
+  });
 
 if ('serviceWorker' in navigator && import.meta.env.PROD) {
   const hadController = !!navigator.serviceWorker.controller;
   navigator.serviceWorker.addEventListener('controllerchange', () => {
-    // First install: nothing to refresh. Update: pick up new code next navigation.
+    // First install: nothing to refresh. Update: pick up the new code at the next navigation.
     if (hadController) markUpdateReady();
   });
   window.addEventListener('load', () => {

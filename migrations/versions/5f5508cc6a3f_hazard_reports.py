@@ -3,7 +3,7 @@ targets, departments and their routes, handler grants, photos (also an alert's),
 comments, followers; exports made by jobs.
 
 Revision ID: 5f5508cc6a3f
-Revises: 1724734251ff
+Revises: 6f9c4b8de380
 Create Date: 2026-11-29 23:19:19.180198
 
 """
@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '5f5508cc6a3f'
-down_revision = '1724734251ff'
+down_revision = '6f9c4b8de380'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,6 @@
 """The PWA in real Chromium: journey 1 (join), language, offline start, installability, bad input."""
 
 import json
-import random
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -15,17 +14,16 @@ from tests.browser.support import (
     VIEWPORT,
     create_invite_via_api,
     latin_words,
+    unique_phone,
 )
 
 pytestmark = pytest.mark.browser
 
 
-def unique_phone() -> str:
-    return "139" + "".join(random.choices("0123456789", k=8))
-
-
 def wait_for_service_worker(page: Page) -> None:
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000)
+    page.wait_for_function(
+        "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000
+    )
 
 
 def test_join_journey_in_chinese(new_context, sign_in, shot):
@@ -36,7 +34,7 @@ def test_join_journey_in_chinese(new_context, sign_in, shot):
     shot(coordinator, "01-coordinator-home")
 
     coordinator.get_by_test_id("tile-invites").click()
-    coordinator.get_by_test_id("invite-team").select_option(label=f"{DEMO_TEAM}（{DEMO_UNIT}）")
+    coordinator.get_by_test_id("invite-team").select_option(label=DEMO_TEAM)
     coordinator.get_by_test_id("invite-create").click()
     link = coordinator.get_by_test_id("invite-link")
     expect(link).to_contain_text("/join/")
@@ -49,7 +47,7 @@ def test_join_journey_in_chinese(new_context, sign_in, shot):
 
     member = new_context("zh-CN").new_page()
     member.goto(invite_url)
-    expect(member.get_by_test_id("invite-summary")).to_contain_text(f"您被邀请加入「{DEMO_TEAM}」")
+    expect(member.get_by_test_id("invite-headline")).to_have_text(f"王协调 邀请您加入「{DEMO_TEAM}」")
     assert latin_words(member) == []
     shot(member, "03-join-form")
 
@@ -214,24 +212,28 @@ def test_admin_area_geometry_errors_are_translated(new_context, sign_in, shot):
     page.get_by_test_id("area-new").click()
     page.get_by_test_id("area-name-new").fill("测试巡逻区")
     page.get_by_test_id("area-unit").select_option(label=f"{DEMO_UNIT}（社区）")
-    geometry = page.get_by_test_id("area-geometry-new")
-    error = page.get_by_test_id("area-geometry-new-error")
+    page.get_by_test_id("area-editor-new-paste").click()
+    geojson = page.get_by_test_id("area-editor-new-geojson")
+    apply = page.get_by_test_id("area-editor-new-apply")
 
-    geometry.fill("{not json")
-    page.get_by_test_id("area-save-new").click()
-    expect(error).to_have_text("不是有效的 JSON，请检查括号和引号。")
+    geojson.fill("{not json")
+    apply.click()
+    expect(page.get_by_test_id("area-editor-new-geojson-error")).to_have_text("不是有效的 JSON，请检查括号和引号。")
 
     bow_tie = [[116.45, 39.93], [116.46, 39.94], [116.46, 39.93], [116.45, 39.94], [116.45, 39.93]]
     feature = {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [bow_tie]}}
-    geometry.fill(json.dumps(feature))
+    geojson.fill(json.dumps(feature))
+    apply.click()
     page.get_by_test_id("area-save-new").click()
     # the server's code is translated; only the coordinates it names are shown as they are
-    expect(error).to_contain_text("边界线自相交，位置：116.455 39.935")
-    shot(page, "01-self-intersection")
+    expect(page.get_by_test_id("area-editor-new-error")).to_contain_text("边界线自相交，位置：116.455 39.935")
+    shot(page, "01-self-intersection", full_page=True)
 
     square = [[116.45, 39.93], [116.46, 39.93], [116.46, 39.94], [116.45, 39.94], [116.45, 39.93]]
-    geometry.fill(json.dumps({"type": "Polygon", "coordinates": [square]}))
+    geojson.fill(json.dumps({"type": "Polygon", "coordinates": [square]}))
+    apply.click()
+    expect(page.get_by_test_id("area-editor-new-summary")).to_contain_text("1 个区域，共 4 个点")
     page.get_by_test_id("area-save-new").click()
     expect(page.get_by_test_id("notice")).to_have_text("已创建：测试巡逻区")
-    expect(page.locator("li[data-testid^='area-']").filter(has_text="测试巡逻区")).to_have_count(1)
+    expect(page.locator("[data-testid^='area-']").filter(has_text="测试巡逻区")).not_to_have_count(0)
     shot(page, "02-created")

@@ -1,0 +1,36 @@
+import type { Translation } from '../../../i18n';
+import type zh from './zh-CN';
+
+const en: Translation<typeof zh> = {
+  'admin.units.title': 'Units',
+  'admin.teams.title': 'Teams',
+  'admin.areas.title': 'Patrol areas',
+  'admin.name': 'Name',
+  'admin.kind': 'Type',
+  'admin.parent': 'Parent unit',
+  'admin.noParent': 'None (district)',
+  'admin.pickParent': 'Choose the parent unit',
+  'admin.unit': 'Unit',
+  'admin.pickUnit': 'Choose a unit',
+  'admin.create': 'Create',
+  'admin.newUnit': 'New unit',
+  'admin.newTeam': 'New team',
+  'admin.newArea': 'New patrol area',
+  'admin.geometry': 'Area shape',
+  'admin.created': 'Created: {name}',
+  'admin.updated': 'Saved: {name}',
+  'admin.roster': 'Roster',
+  'admin.deactivate': 'Deactivate',
+  'admin.confirmDeactivate': 'Confirm deactivate',
+  'admin.activate': 'Activate',
+  'admin.includeInactive': 'Show inactive',
+  'admin.sortAsc': 'Name A–Z',
+  'admin.sortDesc': 'Name Z–A',
+  'admin.sortLabel': 'Sort by name',
+  'admin.tree': 'Organisation',
+  'admin.children': { one: '1 below', other: '{n} below' },
+  'admin.geomSummary': 'Polygon, {n} points',
+  'admin.geomSummaryMulti': 'Several polygons, {n} points in all',
+  'admin.overview': 'All areas',
+};
+export default en;

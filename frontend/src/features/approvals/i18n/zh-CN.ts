@@ -1,0 +1,16 @@
+export default {
+  'approvals.title': '审核新队员',
+  'approvals.accounts': '新注册的账号',
+  'approvals.requests': '申请加入其他巡防队',
+  'approvals.none': '没有等待审核的队员。',
+  'approvals.noRequests': '没有加入巡防队的申请。',
+  'approvals.approve': '通过',
+  'approvals.reject': '拒绝',
+  'approvals.confirmReject': '确认拒绝',
+  'approvals.approved': '已通过：{name}',
+  'approvals.rejected': '已拒绝：{name}',
+  'approvals.registered': '注册时间：{time}',
+  'approvals.requested': '申请时间：{time}',
+  'approvals.wantsToJoin': '申请加入：{team}',
+  'approvals.noTeam': '未加入巡防队',
+};

@@ -1,0 +1,109 @@
+import '../home.css';
+import { offline } from '../../../api/connectivity';
+import type { RoleName } from '../../../api/types';
+import { KIND_LABEL, ROLE_LABEL, t as tc } from '../../../i18n/common';
+import { Badge } from '../../../ui/feedback';
+import { Icon, type IconName } from '../../../ui/icons';
+import { formatPhone } from '../../../ui/labels';
+import { Page } from '../../../ui/Page';
+import type { Capabilities } from '../../session/capabilities';
+import { capabilities, me, sessionStale } from '../../session/state';
+import { InstallCard } from '../components/InstallCard';
+import { PendingCount } from '../components/PendingCount';
+import { t } from '../i18n';
+
+const ROLE_ORDER: RoleName[] = ['admin', 'officer', 'coordinator', 'member'];
+
+type TileKey = Parameters<typeof t>[0];
+interface TileSpec {
+  href: string;
+  label: TileKey;
+  icon: IconName;
+  testid: string;
+  shown: (can: Capabilities) => boolean;
+}
+
+// Which tiles a person sees follows what the server says they may do (/me capabilities).
+const TILES: TileSpec[] = [
+  { href: '/approvals', label: 'tile.approvals', icon: 'approvals', testid: 'tile-approvals', shown: (can) => can.approve_members },
+  { href: '/invites', label: 'tile.invites', icon: 'invites', testid: 'tile-invites', shown: (can) => can.manage_invites },
+  { href: '/teams', label: 'tile.teams', icon: 'teams', testid: 'tile-teams', shown: (can) => can.see_rosters },
+  { href: '/admin/units', label: 'tile.units', icon: 'units', testid: 'tile-units', shown: (can) => can.administer_units },
+  { href: '/admin/teams', label: 'tile.adminTeams', icon: 'adminTeams', testid: 'tile-admin-teams', shown: (can) => can.administer_units },
+  { href: '/admin/areas', label: 'tile.areas', icon: 'areas', testid: 'tile-areas', shown: (can) => can.administer_units },
+  { href: '/audit', label: 'tile.audit', icon: 'audit', testid: 'tile-audit', shown: (can) => can.read_audit },
+  { href: '/settings', label: 'tile.settings', icon: 'settings', testid: 'tile-settings', shown: () => true },
+];
+
+export default function Home() {
+  const account = me.value;
+  const can = capabilities.value;
+  if (!account) return null;
+  const roles = [...account.roles].sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role));
+  return (
+    <Page title={t('home.hello', { name: account.display_name })} testid="home-page">
+      <div class="card who" data-testid="home-me">
+        <p class="who-phone nowrap" data-testid="home-phone">
+          {formatPhone(account.phone)}
+        </p>
+        {roles.length > 0 && (
+          <ul class="role-list" data-testid="home-roles" aria-label={t('home.roles')}>
+            {roles.map((grant) => (
+              <li key={grant.id}>
+                <Badge kind="info">{tc(ROLE_LABEL[grant.role])}</Badge>{' '}
+                <span>
+                  {grant.unit.name}
+                  <span class="muted"> · {tc(KIND_LABEL[grant.unit.kind])}</span>
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+        {sessionStale.value && offline.value && (
+          <p class="muted small" data-testid="home-last-known">
+            {t('home.lastKnown')}
+          </p>
+        )}
+      </div>
+
+      <InstallCard />
+      {can.approve_members && !offline.value && <PendingCount />}
+
+      <nav class="tiles" aria-label={t('home.tools')}>
+        {TILES.filter((tile) => tile.shown(can)).map((tile) => (
+          <a key={tile.href} href={tile.href} class="tile" data-testid={tile.testid}>
+            <span class="tile-icon" aria-hidden="true">
+              <Icon name={tile.icon} size={26} />
+            </span>
+            <span>{t(tile.label)}</span>
+          </a>
+        ))}
+      </nav>
+
+      <h2>{t('home.teams')}</h2>
+      {account.teams.length === 0 ? (
+        <p class="muted">{t('home.noTeams')}</p>
+      ) : (
+        <ul class="list" data-testid="home-teams">
+          {account.teams.map((team) => (
+            <li key={team.id} class="list-item">
+              <div class="grow">
+                <p class="item-title">
+                  {team.name} {team.is_leader && <Badge kind="ok">{t('home.leader')}</Badge>}
+                </p>
+                <p class="muted">
+                  {team.unit.name} · {tc(KIND_LABEL[team.unit.kind])}
+                </p>
+              </div>
+              {(team.is_leader || can.list_accounts) && (
+                <a href={`/teams/${team.id}`} class="btn btn-secondary btn-small" data-testid={`home-roster-${team.id}`}>
+                  {t('home.roster')}
+                </a>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,17 @@
+export default {
+  'teams.title': '巡防队名册',
+  'teams.members': { other: '{n} 人' },
+  'roster.title': '队员名册',
+  'roster.leader': '队长',
+  'roster.makeLeader': '设为队长',
+  'roster.removeLeader': '取消队长',
+  'roster.reset': '重置密码链接',
+  'roster.resetLink': '一次性重置密码链接，有效期至 {time}。请只发给本人：',
+  'roster.deactivate': '停用账号',
+  'roster.reactivate': '恢复账号',
+  'roster.confirmDeactivate': '确认停用',
+  'roster.joined': '加入于 {date}',
+  'roster.empty': '这个队还没有队员。',
+  'roster.leaderOn': '{name} 已设为队长',
+  'roster.leaderOff': '已取消 {name} 的队长',
+};

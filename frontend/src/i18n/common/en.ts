@@ -1,0 +1,67 @@
+import type { Translation } from '..';
+import type zh from './zh-CN';
+
+const en: Translation<typeof zh> = {
+  'app.name': "Ping'an Patrol",
+  'app.loading': 'Loading…',
+  'offline.banner': 'You are offline.',
+  'offline.needs': 'Needs a connection',
+  'offline.needsLong': 'This needs a connection. Please try again when you are online.',
+  'offline.screenTitle': 'This screen needs a connection',
+  'offline.screenBody': 'It can’t be shown offline. It loads by itself when you are back online.',
+  'nav.home': 'Home',
+  'nav.back': 'Back',
+  'nav.settings': 'Settings',
+  'nav.main': 'Main navigation',
+
+  'common.save': 'Save',
+  'common.saving': 'Saving…',
+  'common.cancel': 'Cancel',
+  'common.edit': 'Edit',
+  'common.retry': 'Try again',
+  'common.copy': 'Copy link',
+  'common.copied': 'Copied',
+  'common.share': 'Share',
+  'common.loadMore': 'Load more',
+  'common.showPassword': 'Show',
+  'common.hidePassword': 'Hide',
+  'common.showPasswordLabel': 'Show password',
+  'common.inactive': 'Inactive',
+  'common.empty': 'Nothing here yet',
+  'common.copyFailed': 'Could not copy. Press and hold the link to copy it.',
+
+  'fmt.teamUnit': '{team} ({unit})',
+  'fmt.listSep': ', ',
+  'fmt.colon': ': ',
+  'fmt.withPosition': '{text} at {at}',
+  'fmt.title': "{page} · Ping'an Patrol",
+
+  'role.member': 'Member',
+  'role.coordinator': 'Coordinator',
+  'role.officer': 'Community officer',
+  'role.admin': 'Administrator',
+  'kind.district': 'District',
+  'kind.street': 'Street',
+  'kind.community': 'Community',
+  'status.pending': 'Pending',
+  'status.active': 'Active',
+  'status.rejected': 'Rejected',
+  'status.deactivated': 'Deactivated',
+
+  'error.retryMinutes': { one: 'Too many attempts. Please try again in 1 minute.', other: 'Too many attempts. Please try again in {n} minutes.' },
+  'error.generic': 'Something went wrong. Please try again.',
+
+  'crash.title': 'Something went wrong',
+  'crash.body': 'This screen ran into a problem and could not be shown. What you entered may not have been saved.',
+  'crash.retry': 'Try again',
+  'crash.reload': 'Reopen the app',
+  'crash.home': 'Back to home',
+  'chunk.failed': 'This screen could not be loaded. Please try again when you are online.',
+
+  'notFound.title': 'Page not found',
+  'notFound.body': 'There is no screen at this address. The link may be incomplete.',
+  'notFound.home': 'Back to home',
+  'forbidden.title': 'No access',
+  'forbidden.body': 'Your account may not see this screen. Ask a coordinator or an administrator if you need it.',
+};
+export default en;
