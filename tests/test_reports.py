@@ -876,6 +876,8 @@ def test_cases_of_discreet_categories_or_other_districts_cannot_be_followed(
     outsider = create_user(roles=[(Role.MEMBER, haidian)])
     ordinary = create_report(neighbour)
     assert_error(client_as(outsider).post(f"/api/v1/reports/{ordinary.id}/follow"), 404, "not_found")
+    assert_error(client_as(world.street_a_officer).post(f"/api/v1/reports/{ordinary.id}/follow"), 403, "forbidden")
+    assert_error(client_as(neighbour).post(f"/api/v1/reports/{ordinary.id}/follow"), 403, "forbidden")
 
 
 # SLA and escalation -----------------------------------------------------------------------------------
@@ -1303,3 +1305,12 @@ def test_transparent_and_16_bit_images_become_plain_jpegs():
         Image.new(mode, (40, 30), value).save(out, "PNG" if mode != "CMYK" else "JPEG")
         stored = Image.open(io.BytesIO(ingest_photo(out.getvalue()).data))
         assert stored.format == "JPEG" and stored.mode in ("RGB", "L") and stored.size == (40, 30)
+
+
+def test_one_tap_steps_need_no_body(client_as, world, case_in):
+    report, _ = case_in("submitted")
+    response = client_as(world.street_a_officer).post(f"/api/v1/reports/{report.id}/accept")
+    assert response.status_code == 200 and response.get_json()["status"] == "accepted"
+    assert_error(
+        client_as(world.street_a_officer).post(f"/api/v1/reports/{report.id}/reopen"), 422, "validation_failed"
+    )

@@ -316,10 +316,13 @@ class Report(UnitScoped, Base):
         return principal.has_role_over(self.unit, ADMIN_ROLES) or self.reporter_id == principal.id
 
     def can_follow(self, principal: Principal) -> bool:
-        """Someone who found the case nearby may follow it instead of reporting it again."""
+        """Someone of its district who found the case nearby may follow it instead of reporting it
+        again; those who work on it or reported it see it anyway."""
         return (
             self.category.shows_nearby
             and self.reporter_id != principal.id
+            and not self.oversees(principal)
+            and not self.handles(principal)
             and any(self.unit.path.startswith(_district_path(g.unit.path)) for g in principal.grants)
         )
 

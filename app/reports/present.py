@@ -86,7 +86,7 @@ def detail(report: Report, principal: Principal) -> dict:
         "can_comment_internally": report.can_comment(principal, internal=True),
         "can_add_photo": report.photo_kind_for(principal) is not None,
         "can_delete": report.can_delete(principal),
-        "can_follow": viewer is None and report.can_follow(principal),
+        "can_follow": viewer != Viewer.FOLLOWER and report.can_follow(principal),
     }
 
 

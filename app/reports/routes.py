@@ -298,11 +298,11 @@ class ReportPhotos(MethodView):
     @idempotent(ReportPhoto, present=lambda attached: present.photo(attached, current_user))
     @body_limit("PHOTO_UPLOAD_MAX_BYTES", "photo_too_large")
     def post(self, files, report_id):
-        """Add one photo (multipart ``photo``): the reporter's and followers' show the hazard, the
-        handler's the work done. At most ``REPORT_MAX_PHOTOS`` per person and case.
+        """Add one photo to a case (multipart ``photo``, at most REPORT_MAX_PHOTOS per person).
 
-        The photo is checked by its content, re-encoded without EXIF or GPS, and thumbnailed.
-        Refusals: 413 ``photo_too_large``, 422 ``photo_not_an_image``, ``photo_format_unsupported``,
+        The reporter's and followers' photos show the hazard, the handler's the work done. The
+        photo is checked by its content, re-encoded without EXIF or GPS, and thumbnailed.
+        Refusals: 413 ``photo_too_large``; 422 ``photo_not_an_image``, ``photo_format_unsupported``,
         ``photo_heic_unsupported``, ``photo_too_many_pixels``, ``photo_damaged``; 409
         ``photo_limit_reached``, ``report_photos_closed``. Send an ``Idempotency-Key``.
         """
@@ -377,7 +377,11 @@ def _register_action(action: str, schema, summary: str) -> None:
         f"{summary}\n\n403 when my role does not allow it; 409 ``invalid_transition`` when the case's "
         "state does not (also ``reopen_period_over``, ``report_changed``)."
     )
-    post = blp.errors(403, 404, 409)(blp.arguments(schema)(blp.response(200, ReportSchema)(post)))
+    # A step without required fields takes an empty body too (one tap: accept, start, close).
+    body_required = any(field.required for field in schema().fields.values())
+    post = blp.errors(403, 404, 409)(
+        blp.arguments(schema, required=body_required)(blp.response(200, ReportSchema)(post))
+    )
     name = "Report" + "".join(part.title() for part in action.split("_"))
     view = type(name, (MethodView,), {"post": post, "__module__": __name__})
     blp.route(f"/reports/<int:report_id>/{action.replace('_', '-')}")(view)
