@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import ENV_ALIASES, Config
@@ -18,13 +19,32 @@ from config import ENV_ALIASES, Config
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, Secure over HTTPS and renewed once a day.
 
-    A signed-in session lasts PERMANENT_SESSION_LIFETIME from the last day it was used.
+    The cookie lasts PERMANENT_SESSION_LIFETIME from the last day it was used; the session it
+    names lives on the server (accounts/login.py), which ends and expires it.
     Renewing the cookie on every response instead would re-sign and re-send it on each
     API call, about a tenth of the cost of GET /me (bench/README.md).
     """
 
     def get_cookie_secure(self, app):
         return super().get_cookie_secure(app) or request.is_secure
+
+    def open_session(self, app, request):
+        """The signed cookie, without itsdangerous' age check.
+
+        The session's lifetime is kept on the server (``user_sessions.last_seen_at``), and the
+        age check would refuse a cookie signed a second "in the future" by another host whose
+        clock is slightly ahead: random sign-outs behind a load balancer.
+        """
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
+        try:
+            return self.session_class(serializer.loads(value))
+        except BadSignature:
+            return self.session_class()
 
     def should_set_cookie(self, app, session):
         if session.modified:
@@ -55,6 +75,8 @@ def create_app(config=None) -> Flask:
     from app.alerts import jobs as alert_jobs  # noqa: F401  (registers delivery and reminders)
     from app.alerts import push as alert_push  # noqa: F401  (registers what an alert's push carries)
     from app.alerts.routes import blp as alerts_blp
+    from app.attendance import jobs as attendance_jobs  # noqa: F401  (no-shows, forgotten check-outs)
+    from app.attendance.routes import blp as attendance_blp
     from app.audit import jobs as audit_jobs  # noqa: F401  (registers its periodic job)
     from app.audit.routes import blp as audit_blp
     from app.cli import register_commands
@@ -64,10 +86,18 @@ def create_app(config=None) -> Flask:
     from app.core.jobs import huey
     from app.core.routes import blp as system_blp
     from app.core.schemas import IdConverter, TextConverter, id_parameter_schema
+    from app.core.storage import init_storage
     from app.errors import register_error_handlers
+    from app.exports import jobs as export_jobs  # noqa: F401  (registers building and purging exports)
+    from app.exports.routes import blp as exports_blp
     from app.notifications import jobs as notification_jobs  # noqa: F401  (registers the push fan-out)
     from app.notifications.routes import blp as notifications_blp
     from app.orgs.routes import blp as orgs_blp
+    from app.reports import capabilities as report_capabilities  # noqa: F401  (registers what /me reports)
+    from app.reports import export as report_export  # noqa: F401  (registers the reports exporter)
+    from app.reports import jobs as report_jobs  # noqa: F401  (registers SLA escalation)
+    from app.reports import push as report_push  # noqa: F401  (words report pushes per recipient)
+    from app.reports.routes import blp as reports_blp
     from app.scheduling import capabilities as scheduling_capabilities  # noqa: F401
     from app.scheduling import jobs as scheduling_jobs  # noqa: F401  (patterns, reminders, announcements)
     from app.scheduling.routes import blp as scheduling_blp
@@ -77,6 +107,7 @@ def create_app(config=None) -> Flask:
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
     huey.configure(app)
+    init_storage(app)
     app.url_map.converters["int"] = IdConverter
     app.url_map.converters["default"] = app.url_map.converters["string"] = TextConverter
     extensions.api.init_app(app)
@@ -86,7 +117,18 @@ def create_app(config=None) -> Flask:
     app.before_request(enforce_access_policy)
     init_http(app)
 
-    for blp in (system_blp, accounts_blp, orgs_blp, audit_blp, notifications_blp, alerts_blp, scheduling_blp):
+    for blp in (
+        system_blp,
+        accounts_blp,
+        orgs_blp,
+        audit_blp,
+        notifications_blp,
+        alerts_blp,
+        scheduling_blp,
+        attendance_blp,
+        reports_blp,
+        exports_blp,
+    ):
         extensions.api.register_blueprint(blp)
     app.register_blueprint(web.bp)
     register_error_handlers(app)

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from shapely.geometry import Point, shape
 from sqlalchemy import func, select
 
 from app.accounts.models import User
@@ -16,7 +19,7 @@ def test_seed_demo_builds_the_demo_district_once(runner, in_app):
     assert first.exit_code == 0, first.output
     assert "13800000002" in first.output and "demo-pass-2026" in first.output
     seeded = counts(in_app)
-    assert seeded == [7, 8, 8, 4]
+    assert seeded == [7, 8, 8, 5]
     again = runner.invoke(args=["seed-demo", "--password", "demo-pass-2026"])
     assert again.exit_code == 0 and counts(in_app) == seeded
 
@@ -58,3 +61,40 @@ def test_seed_demo_adds_a_sent_alert_with_an_answer(runner, client):
     [alert] = client.get("/api/v1/alerts?box=sent").get_json()
     tally = client.get(f"/api/v1/alerts/{alert['id']}/tally").get_json()
     assert tally["answers"]["on_my_way"] == 1 and tally["total"] >= 3
+
+
+def test_seed_demo_adds_this_weeks_shifts_with_the_member_on_one(runner, client):
+    runner.invoke(args=["seed-demo", "--password", "demo-pass-2026"])
+    client.post("/api/v1/auth/login", json={"phone": "13800000004", "password": "demo-pass-2026"})
+    [mine] = client.get("/api/v1/me/shifts").get_json()
+    assert mine["places"] == 6 and mine["taken"] == 1
+    assert client.get("/api/v1/shifts/open").get_json()
+
+
+def test_seed_demo_adds_past_patrols_with_hours_and_a_point_inside_the_demo_area(runner, client):
+    from app.attendance.demo import DEMO_POINT
+    from app.core import clock
+
+    runner.invoke(args=["seed-demo", "--password", "demo-pass-2026"])
+    runner.invoke(args=["seed-demo", "--password", "demo-pass-2026"])
+    client.post("/api/v1/auth/login", json={"phone": "13800000004", "password": "demo-pass-2026"})
+    months = {clock.now().strftime("%Y-%m"), (clock.now().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")}
+    assert sum(client.get(f"/api/v1/hours?month={month}").get_json()["minutes"] for month in months) == 348
+    area = next(a for a in client.get("/api/v1/areas").get_json() if a["name"] == "北三里社区东片")
+    assert shape(area["geometry"]).contains(Point(*DEMO_POINT))
+
+
+def test_seed_demo_adds_cases_in_every_state_for_every_role(runner, client, in_app):
+    from app.reports.models import Report, ReportStatus
+
+    assert runner.invoke(args=["seed-demo", "--password", "demo-pass-2026"]).exit_code == 0
+    assert runner.invoke(args=["seed-demo", "--password", "demo-pass-2026"]).exit_code == 0
+    with in_app():
+        states = set(db.session.scalars(select(Report.status)))
+        assert states == set(ReportStatus) and db.session.scalar(select(func.count()).select_from(Report)) == 8
+    for phone, expected in (("13800000003", 8), ("13800000004", 8), ("13800000005", 4)):
+        client.post("/api/v1/auth/login", json={"phone": phone, "password": "demo-pass-2026"})
+        queue = client.get("/api/v1/reports").get_json()
+        assert len(queue) == expected, phone
+        assert any(report["photo_count"] for report in queue)
+        client.post("/api/v1/auth/logout")

@@ -110,3 +110,11 @@ def test_a_deactivated_account_can_end_no_session_of_anyone(client_as, staff):
     member = client_as(staff.member_a1)
     client_as(staff.coordinator_a1).post(f"/api/v1/users/{staff.member_a1.id}/deactivate")
     assert_error(member.post("/api/v1/me/sessions/end-others"), 401, "account_deactivated")
+
+
+def test_a_cookie_signed_by_a_host_whose_clock_is_ahead_still_works(client_as, create_user, time_machine):
+    """Behind a load balancer another host's clock may run a second ahead of this one's."""
+    time_machine.move_to(clock.now(), tick=False)
+    phone = client_as(create_user())
+    time_machine.shift(timedelta(seconds=-5))
+    assert phone.get("/api/v1/me").status_code == 200

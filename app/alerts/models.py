@@ -15,6 +15,7 @@ from app.core.models import Base, JSONDocument, enum_column
 
 if TYPE_CHECKING:
     from app.accounts.models import User
+    from app.core.photos import Photo
     from app.notifications.models import Notification
     from app.orgs.models import Area, Team
 
@@ -57,6 +58,8 @@ class AudienceKind(enum.StrEnum):
     TEAMS = "teams"  # the members of some teams
     ROLES = "roles"  # holders of some roles in a unit's subtree
     AREA = "area"  # the members granted on a patrol area's unit
+    ON_DUTY = "on_duty"  # those checked in right now in a unit's subtree
+    AREA_TODAY = "area_today"  # those on a shift in a patrol area today
 
 
 class Answer(enum.StrEnum):
@@ -95,9 +98,24 @@ class Alert(UnitScoped, Base):
     delivered_at: Mapped[datetime | None]
     # Urgent alerts remind, once, those who have not answered.
     reminded_at: Mapped[datetime | None]
+    # One photo (a missing child, a suspect), through the same pipeline as report photos.
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("photos.id"))
 
     sender: Mapped[User] = relationship()
     area: Mapped[Area | None] = relationship()
+    stored_photo: Mapped[Photo | None] = relationship()
+
+    @property
+    def photo(self) -> dict | None:
+        """The photo as the API shows it (its URLs name the alert)."""
+        if self.stored_photo is None:
+            return None
+        return {
+            "alert_id": self.id,
+            "content_id": self.stored_photo.content_id,
+            "width": self.stored_photo.width,
+            "height": self.stored_photo.height,
+        }
 
     @property
     def is_open(self) -> bool:

@@ -24,6 +24,7 @@ from app.alerts.models import (
     AudienceKind,
     Severity,
 )
+from app.attendance.services import on_duty_people, on_shift_today_in
 from app.audit.services import record
 from app.core import clock
 from app.core.access import OVERSIGHT_ROLES, Principal, Role, in_subtrees
@@ -70,6 +71,9 @@ def resolve_audience(spec: dict, sender: Principal) -> Audience:
             TeamMembership.status == MembershipStatus.ACTIVE,
         )
         return Audience(kind, _common_unit(teams), spec, _active(members), teams)
+    if kind == AudienceKind.AREA_TODAY:
+        area = _in_scope_or_404(Area, spec["area_id"], sender)
+        return Audience(kind, area.unit, spec, _active(on_shift_today_in(area.id)), [])
     if kind == AudienceKind.AREA:
         area = _in_scope_or_404(Area, spec["area_id"], sender)
         members = (
@@ -79,6 +83,8 @@ def resolve_audience(spec: dict, sender: Principal) -> Audience:
         )
         return Audience(kind, area.unit, spec, _active(members), [])
     unit = _in_scope_or_404(Unit, spec["unit_id"], sender)
+    if kind == AudienceKind.ON_DUTY:
+        return Audience(kind, unit, spec, _active(on_duty_people(unit)), [])
     grants = select(RoleGrant.user_id).join(Unit, RoleGrant.unit_id == Unit.id).where(Unit.path.startswith(unit.path))
     if kind == AudienceKind.ROLES:
         grants = grants.where(RoleGrant.role.in_([Role(role) for role in spec["roles"]]))
@@ -414,3 +420,29 @@ def recipients_list(alert: Alert, answer: str | None) -> Select:
     return stmt.order_by(
         case((AlertRecipient.answer.is_(None), 0), else_=1), AlertRecipient.answered_at, AlertRecipient.id
     )
+
+
+# The photo -------------------------------------------------------------------------------------------
+
+
+def set_photo(alert: Alert, data: bytes, by: Principal) -> Alert:
+    """Give the alert its photo (run through the photo pipeline), replacing any earlier one."""
+    from app.core.photos import delete_photos, store_photo
+
+    previous = alert.stored_photo
+    alert.stored_photo = store_photo(data, by.id)
+    db.session.flush()
+    if previous is not None:
+        delete_photos([previous])
+    return alert
+
+
+def remove_photo(alert: Alert) -> Alert:
+    from app.core.photos import delete_photos
+
+    previous = alert.stored_photo
+    if previous is not None:
+        alert.stored_photo = None
+        db.session.flush()
+        delete_photos([previous])
+    return alert

@@ -33,6 +33,7 @@ TEXTS = {
         "shift_line": "{when}，{area}",
         "person_shift_line": "{name}：{when}，{area}",
         "week_of": "{month}月{day}日起的一周",
+        "no_show_title": "{count} 人未到岗",
     },
     "en": {
         "test_title": "Test notification",
@@ -57,6 +58,7 @@ TEXTS = {
         "shift_line": "{when}, {area}",
         "person_shift_line": "{name}: {when}, {area}",
         "week_of": "the week of {day} {month_name}",
+        "no_show_title": "{count} did not come to their shift",
     },
 }
 DEFAULT_LOCALE = "zh-CN"
