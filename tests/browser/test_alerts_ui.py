@@ -2,9 +2,11 @@
 through Web Push, the member answers offline, the outbox sends it exactly once, and the
 officer's tally shows it. Also the bell, the inbox, refusals, push settings and English."""
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
 from tests.browser.support import (
@@ -21,6 +23,15 @@ from tests.browser.support import (
 pytestmark = pytest.mark.browser
 
 STREET = "三里屯街道"
+
+
+def photo_png() -> bytes:
+    """A photo as a phone would take it, larger than the server keeps (it is made smaller first)."""
+    image = Image.new("RGB", (2400, 1800), (70, 90, 120))
+    ImageDraw.Draw(image).ellipse((900, 500, 1500, 1300), fill=(200, 160, 120))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
 
 
 def compose_alert(page: Page, title: str, body: str, severity: str = "urgent") -> None:
@@ -52,6 +63,10 @@ def test_urgent_alert_reaches_a_member_who_answers_offline_exactly_once(
     officer.get_by_test_id("tile-send-alert").click()
     expect(officer.get_by_role("heading", level=1)).to_have_text("发布预警")
     compose_alert(officer, "3号门附近有可疑人员", "身穿灰色外套，约四十岁。看到请回复，并联系社区民警。")
+    officer.get_by_test_id("compose-photo-input").set_input_files(
+        files=[{"name": "suspect.png", "mimeType": "image/png", "buffer": photo_png()}]
+    )
+    expect(officer.get_by_test_id("compose-photo-preview")).to_be_visible()
     officer.get_by_test_id("place-point").click()
     officer.get_by_test_id("compose-point").locator(".map").click()  # the map's centre, no tiles needed
     expect(officer.get_by_test_id("compose-point-value")).to_contain_text("经度")
@@ -70,6 +85,9 @@ def test_urgent_alert_reaches_a_member_who_answers_offline_exactly_once(
     expect(officer.get_by_test_id("answers-page")).to_be_visible()
     alert_id = int(officer.url.rstrip("/").split("/")[-2])
     expect(officer.get_by_test_id("tally-on_my_way")).to_contain_text("0")
+    # The photo follows through the outbox and shows once it is there.
+    expect(officer.get_by_test_id("alert-photo").locator("img")).to_be_visible(timeout=15_000)
+    assert officer.get_by_test_id("alert-photo").locator("img").evaluate("(img) => img.naturalWidth") > 0
 
     # The live server pushed it (VAPID checked, payload decrypted by the test push service) ...
     [payload] = wait_for_push(live_push, subscriber)
@@ -93,6 +111,7 @@ def test_urgent_alert_reaches_a_member_who_answers_offline_exactly_once(
     expect(member.get_by_role("heading", level=1)).to_have_text("3号门附近有可疑人员")
     expect(member.get_by_test_id("answer-on-my-way")).to_be_visible()
     expect(member.get_by_test_id("alert-place")).to_contain_text("周围 500 米")
+    expect(member.get_by_test_id("alert-photo").locator("img")).to_be_visible()
     expect(member.get_by_test_id("alert-map").locator("path.leaflet-interactive, path")).not_to_have_count(0)
     assert latin_words(member) == []
     shot(member, "03-alert", full_page=True)

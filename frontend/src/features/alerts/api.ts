@@ -41,5 +41,19 @@ export const queueAnswer = (alert: { id: number; title: string }, answer: Answer
     label: { alert_id: alert.id, title: alert.title, answer },
   });
 
+/**
+ * The alert's photo goes through the outbox (a Blob in IndexedDB): on a weak signal it is
+ * sent again until it arrives, exactly once (the server keeps its Idempotency-Key).
+ */
+export const queueAlertPhoto = (alert: { id: number; title: string }, photo: Blob) =>
+  enqueue({
+    auth: 'session',
+    method: 'POST',
+    path: apiPath('/api/v1/alerts/{alert_id}/photo', { alert_id: alert.id }),
+    multipart: { fields: [], files: [{ name: 'photo', filename: `photo.${photo.type.split('/')[1] || 'jpg'}`, blob: photo }] },
+    kind: 'alert_photo',
+    label: { alert_id: alert.id, title: alert.title },
+  });
+
 /** The CAP 1.2 document of an alert, for emergency systems (opened as a file). */
 export const capUrl = (alertId: number) => apiPath('/api/v1/alerts/{alert_id}/cap', { alert_id: alertId });

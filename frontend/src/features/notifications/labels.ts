@@ -15,5 +15,12 @@ export const KIND_LABEL = {
   drop_requested: 'kind.drop_requested',
   swap_taken: 'kind.swap_taken',
   swap_done: 'kind.swap_done',
+  no_show: 'kind.no_show',
   test: 'kind.test',
+  report_new: 'kind.report_new',
+  report_update: 'kind.report_update',
+  report_assigned: 'kind.report_assigned',
+  report_staff: 'kind.report_staff',
+  report_overdue: 'kind.report_overdue',
+  export_ready: 'kind.export_ready',
 } as const satisfies Record<NotificationKind, Parameters<typeof t>[0]>;

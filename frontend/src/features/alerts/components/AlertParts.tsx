@@ -65,6 +65,20 @@ export function AlertFacts({ alert }: { alert: Alert }) {
   );
 }
 
+/** The alert's photo (a missing child, a suspect): the thumbnail, opening the full picture. */
+export function AlertPhoto({ alert }: { alert: Alert }) {
+  const photo = alert.photo && 'content_id' in alert.photo ? alert.photo : null;
+  if (!photo || typeof photo.url !== 'string' || typeof photo.thumb_url !== 'string') return null;
+  return (
+    <figure class="alert-photo" data-testid="alert-photo">
+      <a href={photo.url} target="_blank" rel="noopener">
+        <img src={photo.thumb_url} alt={t('detail.photo')} width={photo.width} height={photo.height} />
+      </a>
+      <figcaption class="muted small">{t('detail.photoOpen')}</figcaption>
+    </figure>
+  );
+}
+
 /** Where it is: a point with the distance around it, or a patrol area; nothing when the alert has no place. */
 export function AlertPlace({ alert }: { alert: Alert }) {
   const area = alert.area && 'id' in alert.area ? alert.area : null;

@@ -21,27 +21,39 @@ export interface AudienceChoices {
   areas: Schemas['Area'][];
 }
 
-const KINDS: AudienceKind[] = ['unit', 'teams', 'roles', 'area'];
-const KIND_TEXT = { unit: 'audience.unit', teams: 'audience.teams', roles: 'audience.roles', area: 'audience.area' } as const satisfies Record<AudienceKind, string>;
+const KINDS: AudienceKind[] = ['unit', 'on_duty', 'teams', 'roles', 'area', 'area_today'];
+const KIND_TEXT = {
+  unit: 'audience.unit',
+  on_duty: 'audience.on_duty',
+  teams: 'audience.teams',
+  roles: 'audience.roles',
+  area: 'audience.area',
+  area_today: 'audience.area_today',
+} as const satisfies Record<AudienceKind, string>;
 const ROLES: RoleName[] = ['member', 'coordinator', 'officer', 'admin'];
 
 /** The audience as POST /alerts wants it, or null while something is missing. */
 export function audienceOf(draft: AudienceDraft): Audience | null {
   switch (draft.kind) {
     case 'unit':
-      return draft.unitId ? { kind: 'unit', unit_id: Number(draft.unitId) } : null;
+    case 'on_duty':
+      return draft.unitId ? { kind: draft.kind, unit_id: Number(draft.unitId) } : null;
     case 'teams':
       return draft.teamIds.length ? { kind: 'teams', team_ids: draft.teamIds } : null;
     case 'roles':
       return draft.unitId && draft.roles.length ? { kind: 'roles', unit_id: Number(draft.unitId), roles: draft.roles } : null;
     case 'area':
-      return draft.areaId ? { kind: 'area', area_id: Number(draft.areaId) } : null;
+    case 'area_today':
+      return draft.areaId ? { kind: draft.kind, area_id: Number(draft.areaId) } : null;
   }
 }
 
 const unitLabel = (unit: Schemas['Unit']) => tc('fmt.teamUnit', { team: unit.name, unit: tc(KIND_LABEL[unit.kind]) });
 
-/** Who an alert goes to: a unit's subtree, some teams, some roles in a unit, or a patrol area's members. */
+/**
+ * Who an alert goes to: everyone in a unit's subtree or those on duty there now, some teams,
+ * some roles in a unit, a patrol area's members or those on a shift there today.
+ */
 export function AudiencePicker(props: { value: AudienceDraft; onChange: (draft: AudienceDraft) => void; choices: AudienceChoices; error?: string }) {
   const { value, choices } = props;
   const set = (patch: Partial<AudienceDraft>) => props.onChange({ ...value, ...patch });
@@ -65,7 +77,7 @@ export function AudiencePicker(props: { value: AudienceDraft; onChange: (draft: 
         options={KINDS.map((kind) => ({ value: kind, label: t(KIND_TEXT[kind]) }))}
         testid="audience-kind"
       />
-      {value.kind === 'unit' && unitSelect}
+      {(value.kind === 'unit' || value.kind === 'on_duty') && unitSelect}
       {value.kind === 'teams' && (
         <fieldset class="checks" data-testid="audience-teams">
           <legend>{t('compose.teams')}</legend>
@@ -97,7 +109,7 @@ export function AudiencePicker(props: { value: AudienceDraft; onChange: (draft: 
           </fieldset>
         </>
       )}
-      {value.kind === 'area' && (
+      {(value.kind === 'area' || value.kind === 'area_today') && (
         <SelectField
           label={t('compose.area')}
           value={value.areaId}

@@ -1,5 +1,6 @@
 import '../alerts.css';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { myEntries } from '../../../outbox/page';
 import { fmtTime } from '../../../i18n';
 import { ConfirmButton, SubmitButton } from '../../../ui/buttons';
 import { usePagedQuery, useQuery } from '../../../ui/data';
@@ -10,7 +11,7 @@ import { Loading, NeedsConnection, Page } from '../../../ui/Page';
 import { PagedList } from '../../../ui/PagedList';
 import { PhoneLink } from '../../../ui/Phone';
 import { cancelAlert, capUrl, getAlert, getTally, listRecipients, updateAlert, type AlertDetail, type Recipient, type RecipientFilter, type Severity, type Tally } from '../api';
-import { AlertFacts, alertState, ClosedNotice, SeverityBanner } from '../components/AlertParts';
+import { AlertFacts, AlertPhoto, alertState, ClosedNotice, SeverityBanner } from '../components/AlertParts';
 import { usePolling } from '../components/usePolling';
 import { t } from '../i18n';
 import { ANSWER_LABEL, SEVERITY_LABEL } from '../labels';
@@ -169,6 +170,16 @@ export default function AlertAnswers({ id }: { id: string }) {
   const version = tally.data ? JSON.stringify(tally.data.answers) + tally.data.delivered : '';
   const recipients = usePagedQuery((page) => listRecipients(alertId, filter === 'all' ? undefined : filter, page), [alertId, filter, version]);
 
+  // The photo follows through the outbox: say so while it does, show it once it is there.
+  const photoQueued = myEntries.value.find((entry) => entry.kind === 'alert_photo' && entry.label.alert_id === alertId);
+  const photoWaiting = !!photoQueued && !photoQueued.failed;
+  const wasWaiting = useRef(false);
+  useEffect(() => {
+    if (wasWaiting.current && !photoWaiting) alert.reload();
+    wasWaiting.current = photoWaiting;
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only the queue's change matters
+  }, [photoWaiting]);
+
   const cancel = async () => {
     setError(null);
     try {
@@ -194,6 +205,12 @@ export default function AlertAnswers({ id }: { id: string }) {
           {a.title}
         </h2>
         <ClosedNotice alert={a} />
+        <AlertPhoto alert={a} />
+        {photoWaiting && (
+          <p class="needs-net" role="status" data-testid="photo-uploading">
+            {t('tally.photoUploading')}
+          </p>
+        )}
         <AlertFacts alert={a} />
         <a href={`/alerts/${a.id}`} class="tap-link">
           {t('tally.detail')}

@@ -4,7 +4,7 @@ import { useQuery } from '../../../ui/data';
 import { ErrorBox } from '../../../ui/feedback';
 import { Loading, NeedsConnection, Page } from '../../../ui/Page';
 import { getAlert, markSeen } from '../api';
-import { AlertFacts, AlertPlace, alertState, ClosedNotice, SeverityBanner } from '../components/AlertParts';
+import { AlertFacts, AlertPhoto, AlertPlace, alertState, ClosedNotice, SeverityBanner } from '../components/AlertParts';
 import { AnswerCard, queuedAnswers } from '../components/AnswerCard';
 import { t } from '../i18n';
 
@@ -45,6 +45,7 @@ export default function AlertDetail({ id }: { id: string }) {
       <p class="alert-body" data-testid="alert-body">
         {alert.body}
       </p>
+      <AlertPhoto alert={alert} />
       <AlertFacts alert={alert} />
       <AnswerCard alert={alert} />
       <AlertPlace alert={alert} />

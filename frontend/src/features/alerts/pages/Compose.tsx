@@ -17,7 +17,8 @@ import { problem, useForm } from '../../../ui/form';
 import { Loading, NeedsConnection, Page } from '../../../ui/Page';
 import { allUnits, listAreas } from '../../admin/api';
 import { allTeams } from '../../teams/api';
-import { preview, sendAlert, type Category, type Severity } from '../api';
+import { shrinkPhoto } from '../../../lib/photo';
+import { preview, queueAlertPhoto, sendAlert, type Category, type Severity } from '../api';
 import { AudiencePicker, audienceOf, type AudienceChoices, type AudienceDraft } from '../components/AudiencePicker';
 import { t } from '../i18n';
 import { CATEGORY_LABEL, SEVERITY_HINT, SEVERITY_LABEL } from '../labels';
@@ -126,6 +127,13 @@ export default function Compose() {
   const choices = useQuery(loadChoices, []);
   const [confirming, setConfirming] = useState(false);
   const confirmed = useRef(false);
+  const [photo, setPhoto] = useState<{ blob: Blob; url: string } | null>(null);
+  useEffect(() => () => photo && URL.revokeObjectURL(photo.url), [photo]);
+  const pickPhoto = async (file: File | undefined) => {
+    if (!file) return;
+    const blob = await shrinkPhoto(file);
+    setPhoto({ blob, url: URL.createObjectURL(blob) });
+  };
   // One key per alert the sender means to send: a retry of the same alert reuses it (and its expiry).
   const attempt = useRef<{ fingerprint: string; key: string; expiresAt: string } | null>(null);
 
@@ -170,6 +178,8 @@ export default function Compose() {
         attempt.current = { fingerprint, key: uuid4(), expiresAt: new Date(Date.now() + Number(v.hours) * 3600_000).toISOString() };
       try {
         const alert = await sendAlert({ ...content, expires_at: attempt.current.expiresAt }, attempt.current.key);
+        // The alert is out; its photo follows through the outbox (sent again until it arrives).
+        if (photo) await queueAlertPhoto(alert, photo.blob).catch(() => undefined);
         route(`/alerts/${alert.id}/answers`);
       } finally {
         setConfirming(false);
@@ -246,6 +256,29 @@ export default function Compose() {
             error={form.errors.fields.expires_at}
             testid="compose-expires"
           />
+        </div>
+
+        <div class="card" data-testid="compose-photo">
+          <h2>{t('compose.photo')}</h2>
+          <p class="hint">{t('compose.photoHint')}</p>
+          {photo && <img class="photo-preview" src={photo.url} alt={t('compose.photo')} data-testid="compose-photo-preview" />}
+          <div class="btn-row">
+            <label class="btn btn-secondary">
+              <input
+                type="file"
+                accept="image/*"
+                class="sr-only"
+                onChange={(e) => void pickPhoto(e.currentTarget.files?.[0])}
+                data-testid="compose-photo-input"
+              />
+              {photo ? t('compose.photoOther') : t('compose.photoPick')}
+            </label>
+            {photo && (
+              <button type="button" class="btn btn-danger-outline" onClick={() => setPhoto(null)}>
+                {t('compose.photoRemove')}
+              </button>
+            )}
+          </div>
         </div>
 
         <div class="card">

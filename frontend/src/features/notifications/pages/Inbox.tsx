@@ -12,13 +12,40 @@ import { PagedList } from '../../../ui/PagedList';
 import { SeverityBadge } from '../../alerts/components/AlertParts';
 import { USER_KEY_PREFIX } from '../../session/userData';
 import { listNotifications, markAllRead, markRead, type Notification } from '../api';
-import { t } from '../i18n';
+import { notifications, t } from '../i18n';
 import { KIND_LABEL } from '../labels';
 import { pollUnread, unread } from '../unread';
 
 const text = (payload: Notification['payload'], key: string): string => {
   const value = payload[key];
   return typeof value === 'string' ? value : '';
+};
+
+type Key = Parameters<typeof t>[0];
+
+function paramsOf(value: unknown): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  if (typeof value === 'object' && value !== null)
+    for (const [k, v] of Object.entries(value)) if (typeof v === 'string' || typeof v === 'number') out[k] = v;
+  return out;
+}
+
+/** The title in the reader's language where the server sent its own words as a key (reports, exports); else as sent. */
+function titleOf(n: Notification): string {
+  const key = `words.${text(n.payload, 'text_key')}`;
+  return notifications.has(key) ? t(key as Key, paramsOf(n.payload.text_params)) : text(n.payload, 'title');
+}
+
+function bodyOf(n: Notification): string {
+  const params = paramsOf(n.payload.text_params);
+  if (n.kind === 'export_ready' && typeof params.rows === 'number') return t('words.export_ready.body', { ...params, n: params.rows });
+  return text(n.payload, 'body');
+}
+
+/** A file to download (an export), not a screen. */
+const fileOf = (n: Notification) => {
+  const url = text(n.payload, 'url');
+  return url.startsWith('/api/v1/') ? url : null;
 };
 
 const SEVERITIES = ['info', 'warning', 'urgent'] as const;
@@ -55,9 +82,9 @@ function Row({ n, onOpen }: { n: Notification; onOpen: (n: Notification) => void
       </p>
       <p class="item-title">
         {unreadRow && <span class="unread-dot" aria-label={t('inbox.unreadMark')} role="img" />}
-        {text(n.payload, 'title')}
+        {titleOf(n)}
       </p>
-      {text(n.payload, 'body') && <p class={'inbox-body' + (link ? ' clamp' : '')}>{text(n.payload, 'body')}</p>}
+      {bodyOf(n) && <p class={'inbox-body' + (link ? ' clamp' : '')}>{bodyOf(n)}</p>}
     </>
   );
   const cls = 'list-item list-item-col inbox-row' + (unreadRow ? ' is-unread' : '') + (n.kind === 'alert_cancelled' ? ' is-cancelled' : '');
@@ -70,7 +97,12 @@ function Row({ n, onOpen }: { n: Notification; onOpen: (n: Notification) => void
       ) : (
         <div class={cls} data-testid={`inbox-${n.id}`} data-kind={n.kind} data-unread={unreadRow}>
           {body}
-          {unreadRow && (
+          {fileOf(n) && (
+            <a href={fileOf(n)!} class="btn btn-secondary btn-small inbox-read" download onClick={() => onOpen(n)} data-testid={`inbox-file-${n.id}`}>
+              {t('inbox.download')}
+            </a>
+          )}
+          {unreadRow && !fileOf(n) && (
             <button type="button" class="btn btn-secondary btn-small inbox-read" onClick={() => onOpen(n)} data-testid={`inbox-read-${n.id}`}>
               {t('inbox.markRead')}
             </button>

@@ -6,6 +6,7 @@ const en: Translation<typeof zh> = {
   'outbox.intro': 'What you do without signal is kept on this phone and sent once, by itself, when there is signal.',
   'outbox.empty': 'Everything has been sent.',
   'outbox.alertAnswer': 'Answer to "{title}": {answer}',
+  'outbox.alertPhoto': 'Photo of the alert "{title}"',
   'outbox.created': 'Noted {time}',
   'outbox.attempts': { one: '{n} attempt', other: '{n} attempts' },
   'outbox.network': 'Waiting for signal',

@@ -3,6 +3,7 @@ export default {
   'outbox.intro': '没有网络时做的操作先存在这台手机上，有网络后自动发出，每项只发一次。',
   'outbox.empty': '全部都已发出。',
   'outbox.alertAnswer': '回复预警「{title}」：{answer}',
+  'outbox.alertPhoto': '预警「{title}」的照片',
   'outbox.created': '{time} 记下',
   'outbox.attempts': { other: '已尝试 {n} 次' },
   'outbox.network': '等有网络',

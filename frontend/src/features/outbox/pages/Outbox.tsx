@@ -14,6 +14,7 @@ function describe(entry: OutboxEntry): { text: string; href?: string } {
   const { label } = entry;
   if (entry.kind === 'alert_answer' && (label.answer === 'on_my_way' || label.answer === 'cannot_come'))
     return { text: t('outbox.alertAnswer', { title: String(label.title ?? ''), answer: ta(ANSWER_LABEL[label.answer]) }), href: `/alerts/${label.alert_id}` };
+  if (entry.kind === 'alert_photo') return { text: t('outbox.alertPhoto', { title: String(label.title ?? '') }), href: `/alerts/${label.alert_id}/answers` };
   return { text: entry.kind };
 }
 
