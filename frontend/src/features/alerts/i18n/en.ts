@@ -97,6 +97,8 @@ const en: Translation<typeof zh> = {
     one: '{n} of them can get a push on their phone; the others see it in their inbox when they open the app.',
     other: '{n} of them can get a push on their phone; the others see it in their inbox when they open the app.',
   },
+  'preview.toTeams': 'Choose teams instead',
+  'preview.fixSeverity': 'Choose another level above; then this says how many it reaches.',
   'preview.empty': 'Nobody is in this group right now.',
 
   'sent.title': 'Sent alerts',

@@ -91,6 +91,8 @@ export default {
   'preview.counting': '正在计算人数…',
   'preview.reach': { other: '将通知 {n} 人' },
   'preview.push': { other: '其中 {n} 人的手机能收到推送；其他人打开应用时在消息里看到。' },
+  'preview.toTeams': '改为选择巡防队',
+  'preview.fixSeverity': '请在上面改选紧急程度，然后这里会显示能通知到多少人。',
   'preview.empty': '这个范围里现在没有人。',
 
   'sent.title': '已发预警',

@@ -69,17 +69,29 @@ function usePreview(draft: AudienceDraft, severity: Severity): PreviewState {
   return result;
 }
 
-function PreviewBox({ result }: { result: PreviewState }) {
+function PreviewBox({ result, toTeams }: { result: PreviewState; toTeams?: () => void }) {
   if (result.state === 'pick' || result.state === 'counting')
     return (
       <div class="preview" role="status" data-testid="preview" data-state={result.state}>
         <p class="muted">{result.state === 'pick' ? t('preview.pick') : t('preview.counting')}</p>
       </div>
     );
+  // The severity's refusal is said next to the severity; here only what to do.
+  if (result.state === 'refused' && result.error instanceof ApiError && result.error.error === 'alert_severity_forbidden')
+    return (
+      <div class="preview" role="status" data-testid="preview" data-state="severity">
+        <p class="muted">{t('preview.fixSeverity')}</p>
+      </div>
+    );
   if (result.state === 'refused')
     return (
       <div class="preview preview-problem" role="alert" data-testid="preview" data-state="refused">
         <p>{errorText(result.error)}</p>
+        {toTeams && result.error instanceof ApiError && result.error.error === 'alert_audience_forbidden' && (
+          <button type="button" class="btn btn-secondary btn-small" onClick={toTeams} data-testid="preview-to-teams">
+            {t('preview.toTeams')}
+          </button>
+        )}
       </div>
     );
   return (
@@ -317,7 +329,7 @@ export default function Compose() {
         </div>
 
         <AudiencePicker value={v.audience} onChange={(audience) => form.set('audience', audience)} choices={choices.data} error={form.errors.fields.audience} />
-        <PreviewBox result={reach} />
+        <PreviewBox result={reach} toTeams={v.audience.kind === 'teams' ? undefined : () => form.set('audience', { ...v.audience, kind: 'teams' })} />
 
         <Toggle label={t('compose.isTest')} checked={v.is_test} onChange={(on) => form.set('is_test', on)} testid="compose-test" />
 

@@ -50,8 +50,8 @@ export function PushPanel(props: { mine: PushSubscriptionRow | null; onChange: (
     });
 
   return (
-    <div class="push-panel" data-testid="push-panel" data-support={support} data-on={!!props.mine}>
-      <h3>{t('push.title')}</h3>
+    <section class="card push-panel" aria-labelledby="push-h" data-testid="push-panel" data-support={support} data-on={!!props.mine}>
+      <h2 id="push-h">{t('push.title')}</h2>
       {support === 'unsupported' ? (
         <Info testid="push-unsupported">{t('push.unsupported')}</Info>
       ) : support === 'denied' && !props.mine ? (
@@ -86,6 +86,6 @@ export function PushPanel(props: { mine: PushSubscriptionRow | null; onChange: (
           {t('push.openInbox')}
         </a>
       )}
-    </div>
+    </section>
   );
 }
