@@ -92,12 +92,8 @@ async function showPush(payload: PushPayload): Promise<void> {
 }
 
 self.addEventListener('push', (event) => {
-  event.waitUntil(
-    showPush(readPayload(event)).then(() => {
-      // The service worker is awake anyway: anything still in the outbox may go now.
-      void flushOutbox(false);
-    }),
-  );
+  // Awake anyway: anything still in the outbox may go now too.
+  event.waitUntil(showPush(readPayload(event)).then(() => flushOutbox(false)));
 });
 
 // ---- The outbox, from the service worker: Background Sync and the notification's buttons.

@@ -108,7 +108,12 @@ export async function enqueue(spec: Omit<NewEntry, 'userId'>): Promise<OutboxEnt
   const user = me.peek();
   if (!user) throw new Error('signed out');
   const entry = makeEntry({ ...spec, userId: user.id });
-  await idbStore.put(entry);
+  try {
+    await idbStore.put(entry);
+  } catch (error) {
+    outboxUnavailable.value = true;
+    throw error;
+  }
   await reload();
   registerSync();
   void flush(true);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AFTER, backoffSeconds, makeEntry, requestOf, resolveAfter, type NewEntry, type OutboxEntry } from './entry';
-import { replay, summarise, type OutboxStore, type ReplayEnv } from './replay';
+import { replay, summarise, timeoutMs, type OutboxStore, type ReplayEnv } from './replay';
 
 function memoryStore(entries: OutboxEntry[] = []): OutboxStore & { map: Map<string, OutboxEntry> } {
   const map = new Map(entries.map((e) => [e.key, e]));
@@ -235,6 +235,14 @@ describe('entries', () => {
     expect([1, 2, 3, 10].map((n) => backoffSeconds(n, () => 0.5))).toEqual([5, 10, 20, 300]);
     expect(backoffSeconds(1, () => 0)).toBeCloseTo(4);
     expect(backoffSeconds(1, () => 1)).toBeCloseTo(6);
+  });
+});
+
+describe('timeoutMs', () => {
+  it('gives a request 30 s, and a photo a second more per 8 KB', () => {
+    expect(timeoutMs(answer(1))).toBe(30_000);
+    const photo = makeEntry({ userId: 1, auth: 'session', method: 'POST', path: '/x', multipart: { fields: [], files: [{ name: 'photo', filename: 'a.jpg', blob: new Blob([new Uint8Array(300 * 1024)]) }] }, kind: 'k' });
+    expect(timeoutMs(photo)).toBe(30_000 + 38_000);
   });
 });
 

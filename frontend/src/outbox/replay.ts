@@ -48,6 +48,12 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
+/** 30 s, plus a second per 8 KB of files (a 300 KB photo on 2G takes most of a minute). */
+export function timeoutMs(entry: OutboxEntry): number {
+  const bytes = entry.body.type === 'multipart' ? entry.body.files.reduce((sum, file) => sum + file.blob.size, 0) : 0;
+  return 30_000 + Math.ceil(bytes / 8192) * 1000;
+}
+
 /** One pass over the outbox. Network failure ends the pass: nothing else would get through either. */
 export async function replay(env: ReplayEnv, options: ReplayOptions = {}): Promise<ReplayResult> {
   const now = env.now ?? Date.now;
@@ -114,12 +120,18 @@ export async function replay(env: ReplayEnv, options: ReplayOptions = {}): Promi
         }
       }
       const { url, init } = requestOf(entry, csrf);
+      // A request that hangs (a weak signal) is given up after a while, longer for a photo;
+      // if it did arrive, the key makes the next attempt return the same answer.
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), timeoutMs(entry));
       let response: Response;
       try {
-        response = await env.fetch(url, init);
+        response = await env.fetch(url, { ...init, signal: controller.signal });
       } catch {
         outcome = null;
         break;
+      } finally {
+        clearTimeout(timer);
       }
       outcome = classify(response.status, await readBody(response), response.headers.get('Retry-After'));
       if (outcome.kind !== 'csrf') break;

@@ -1,6 +1,6 @@
 import { call, callPage, client } from '../../api/client';
 import type { Schemas } from '../../api/types';
-import { apiPath, enqueue } from '../../outbox/page';
+import { apiPath, enqueue, outboxUnavailable } from '../../outbox/page';
 
 export type Alert = Schemas['Alert'];
 export type AlertDetail = Schemas['AlertDetail'];
@@ -30,16 +30,27 @@ export const listRecipients = (alertId: number, answer: RecipientFilter | undefi
 export const markSeen = (alertId: number) =>
   call(() => client.POST('/api/v1/alerts/{alert_id}/answer', { params: { path: { alert_id: alertId } }, body: { answer: 'seen' } }));
 
-/** An answer goes through the outbox: it is sent now, or as soon as there is signal, exactly once. */
-export const queueAnswer = (alert: { id: number; title: string }, answer: Answer) =>
-  enqueue({
-    auth: 'session',
-    method: 'POST',
-    path: apiPath('/api/v1/alerts/{alert_id}/answer', { alert_id: alert.id }),
-    json: { answer } satisfies Schemas['AnswerCreate'],
-    kind: 'alert_answer',
-    label: { alert_id: alert.id, title: alert.title, answer },
-  });
+/**
+ * An answer goes through the outbox: it is sent now, or as soon as there is signal, exactly
+ * once. Where the phone can't keep it (no IndexedDB), it is sent straight away instead.
+ */
+export async function queueAnswer(alert: { id: number; title: string }, answer: Answer): Promise<'queued' | 'sent'> {
+  try {
+    await enqueue({
+      auth: 'session',
+      method: 'POST',
+      path: apiPath('/api/v1/alerts/{alert_id}/answer', { alert_id: alert.id }),
+      json: { answer } satisfies Schemas['AnswerCreate'],
+      kind: 'alert_answer',
+      label: { alert_id: alert.id, title: alert.title, answer },
+    });
+    return 'queued';
+  } catch (e) {
+    if (!outboxUnavailable.peek()) throw e;
+    await call(() => client.POST('/api/v1/alerts/{alert_id}/answer', { params: { path: { alert_id: alert.id } }, body: { answer } }));
+    return 'sent';
+  }
+}
 
 /**
  * The alert's photo goes through the outbox (a Blob in IndexedDB): on a weak signal it is

@@ -1,7 +1,9 @@
+import { useState } from 'preact/hooks';
 import { offline } from '../../../api/connectivity';
 import { ApiError } from '../../../api/errors';
 import { fmtTime } from '../../../i18n';
 import { errorText } from '../../../i18n/errors/text';
+import { ErrorBox } from '../../../ui/feedback';
 import { discard, myEntries, retry, type OutboxEntry } from '../../../outbox/page';
 import { queueAnswer, type AlertDetail, type Answer } from '../api';
 import { t } from '../i18n';
@@ -19,7 +21,8 @@ export function queuedAnswers(alertId: number): OutboxEntry[] {
  * "On my way" / "Can't come": the two largest targets on the screen. The answer goes through
  * the outbox, so it is kept when there is no signal and sent once when there is.
  */
-export function AnswerCard({ alert }: { alert: AlertDetail }) {
+export function AnswerCard({ alert, onSent }: { alert: AlertDetail; onSent: () => void }) {
+  const [error, setError] = useState<unknown>(null);
   const mine = alert.mine && 'seen_at' in alert.mine ? alert.mine : null;
   if (!mine) return null;
   const queued = queuedAnswers(alert.id);
@@ -29,9 +32,14 @@ export function AnswerCard({ alert }: { alert: AlertDetail }) {
   const open = alertState(alert) === 'open';
 
   const choose = async (answer: Answer) => {
-    // A newer answer replaces one that has not gone out yet.
-    for (const earlier of queued) await discard(earlier);
-    await queueAnswer(alert, answer);
+    setError(null);
+    try {
+      // A newer answer replaces one that has not gone out yet.
+      for (const earlier of queued) await discard(earlier);
+      if ((await queueAnswer(alert, answer)) === 'sent') onSent();
+    } catch (e) {
+      setError(e);
+    }
   };
 
   return (
@@ -47,6 +55,7 @@ export function AnswerCard({ alert }: { alert: AlertDetail }) {
           </button>
         </div>
       )}
+      <ErrorBox error={error} />
       {latest?.failed ? (
         <div class="alert alert-error answer-state" role="alert" data-testid="answer-failed">
           <p>{t('detail.failed', { reason: errorText(new ApiError(latest.failed.status, latest.failed.error)) })}</p>

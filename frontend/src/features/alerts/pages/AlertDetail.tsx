@@ -47,7 +47,7 @@ export default function AlertDetail({ id }: { id: string }) {
       </p>
       <AlertPhoto alert={alert} />
       <AlertFacts alert={alert} />
-      <AnswerCard alert={alert} />
+      <AnswerCard alert={alert} onSent={query.reload} />
       <AlertPlace alert={alert} />
       {alert.can_manage && (
         <a href={`/alerts/${alert.id}/answers`} class="btn btn-secondary btn-block" data-testid="alert-see-answers" data-state={alertState(alert)}>
