@@ -301,8 +301,13 @@ def test_an_answer_the_server_refuses_says_why(new_context, sign_in, shot):
     wait_until_delivered(officer, alert_id)
     member.goto(f"/alerts/{alert_id}")
     expect(member.get_by_test_id("answer-on-my-way")).to_be_visible()
-    # The officer cancels it from the answers screen, in two steps.
+    # The officer changes it, then cancels it, from the answers screen.
     officer.goto(f"/alerts/{alert_id}/answers")
+    officer.get_by_test_id("alert-edit").locator("summary").click()
+    officer.get_by_test_id("edit-title").fill("即将取消的预警（已更新）")
+    officer.get_by_test_id("edit-save").click()
+    expect(officer.get_by_test_id("answers-notice")).to_contain_text("已修改，已通知所有人")
+    expect(officer.get_by_test_id("answers-alert-title")).to_have_text("即将取消的预警（已更新）")
     officer.get_by_test_id("alert-cancel").click()
     officer.get_by_test_id("alert-cancel-confirm").click()
     expect(officer.get_by_test_id("answers-notice")).to_contain_text("预警已取消")

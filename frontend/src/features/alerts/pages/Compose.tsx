@@ -6,6 +6,7 @@ import { ApiError } from '../../../api/errors';
 import { fmtTime } from '../../../i18n';
 import { t as tc } from '../../../i18n/common';
 import { errorText } from '../../../i18n/errors/text';
+import { parseGeometry } from '../../../map/geometry';
 import type { PickedPoint } from '../../../map/PointPicker';
 import { PointRadiusPicker } from '../../../map/PointPicker';
 import { uuid4 } from '../../../outbox/uuid';
@@ -220,6 +221,10 @@ export default function Compose() {
       </Page>
     );
 
+  const areaShapes = choices.data.areas.flatMap((area) => {
+    const geometry = parseGeometry(area.geometry).geometry;
+    return geometry ? [{ geometry }] : [];
+  });
   const until = fmtTime(new Date(Date.now() + Number(v.hours) * 3600_000).toISOString());
   return (
     <Page title={t('compose.title')} back="/alerts/sent" testid="compose-page">
@@ -311,7 +316,14 @@ export default function Compose() {
           </div>
           {v.place === 'point' && (
             <>
-              <PointRadiusPicker value={v.point} onChange={(point) => form.set('point', point)} min={10} max={50000} testid="compose-point" />
+              <PointRadiusPicker
+                value={v.point}
+                onChange={(point) => form.set('point', point)}
+                min={10}
+                max={50000}
+                context={areaShapes}
+                testid="compose-point"
+              />
               {form.errors.fields.point && <p class="field-error">{form.errors.fields.point}</p>}
             </>
           )}
