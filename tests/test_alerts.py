@@ -361,6 +361,21 @@ def test_sent_and_received_boxes(client_as, staff, street_alert):
     assert client_as(staff.member_b1).get("/api/v1/alerts").get_json() == []
 
 
+def test_home_asks_only_for_open_alerts_i_have_not_answered(client_as, staff, street_alert):
+    alert, officer = street_alert
+    member, coordinator = client_as(staff.member_a1), client_as(staff.coordinator_a1)
+    member.post(f"/api/v1/alerts/{alert['id']}/answer", json={"answer": "seen"})
+    assert [a["id"] for a in member.get("/api/v1/alerts?unanswered=true").get_json()] == [alert["id"]]
+    member.post(f"/api/v1/alerts/{alert['id']}/answer", json={"answer": "on_my_way"})
+    assert member.get("/api/v1/alerts?unanswered=true").get_json() == []
+    assert [a["id"] for a in coordinator.get("/api/v1/alerts?unanswered=true").get_json()] == [alert["id"]]
+    officer.post(f"/api/v1/alerts/{alert['id']}/cancel")
+    assert coordinator.get("/api/v1/alerts?unanswered=true").get_json() == []
+    refused = officer.get("/api/v1/alerts?box=sent&unanswered=true")
+    assert refused.status_code == 422
+    assert field_errors(refused.get_json(), "query") == {"unanswered": ["invalid"]}
+
+
 # Reminders, cancel and update -----------------------------------------------------------------------
 
 

@@ -305,12 +305,17 @@ def alerts_due_for_reminder() -> Select:
 # Reading ----------------------------------------------------------------------------------------
 
 
-def alerts_visible_to(principal: Principal, box: str) -> Select:
-    """``received``: alerts sent to me; ``sent``: those I sent and, for officers, admins and
-    coordinators, those sent within their scope."""
+def alerts_visible_to(principal: Principal, box: str, unanswered: bool = False) -> Select:
+    """``received``: alerts sent to me (``unanswered``: those still open that I have not answered);
+    ``sent``: those I sent and, for officers, admins and coordinators, those sent within their scope."""
     if box == "received":
+        mine = select(AlertRecipient.alert_id).where(AlertRecipient.user_id == principal.id)
+        if not unanswered:
+            return select(Alert).where(Alert.id.in_(mine))
         return select(Alert).where(
-            Alert.id.in_(select(AlertRecipient.alert_id).where(AlertRecipient.user_id == principal.id))
+            Alert.id.in_(mine.where(AlertRecipient.answer.is_(None))),
+            Alert.status == AlertStatus.ACTIVE,
+            Alert.expires_at > clock.now(),
         )
     overseen = principal.unit_paths(OVERSIGHT_ROLES + (Role.COORDINATOR,))
     return (
