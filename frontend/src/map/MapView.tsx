@@ -1,5 +1,8 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from './i18n';
 import type { AreaGeometry, Position } from './geometry';
+import type { PinKind } from './leaflet';
 import { useMap } from './useMap';
 
 export interface MapArea {
@@ -8,22 +11,102 @@ export interface MapArea {
   geometry: AreaGeometry;
 }
 
-/** Areas and points on a map (tiles if configured, a plain background otherwise). */
-export function MapView(props: { areas: MapArea[]; points?: { position: Position; label: string }[]; testid?: string; tall?: boolean }) {
+export interface MapPoint {
+  position: Position;
+  label: string;
+  /** pin (a place), person (someone on duty), me (this phone). */
+  kind?: PinKind;
+}
+
+interface MapViewProps {
+  areas: MapArea[];
+  points?: MapPoint[];
+  testid?: string;
+  /** tall: a screen's main map; small: a still thumbnail in a list row. */
+  size?: 'small' | 'normal' | 'tall';
+  /** Areas can be chosen by tapping them; the chosen one stands out. */
+  selected?: MapArea['id'] | null;
+  onSelect?: (id: MapArea['id']) => void;
+  /** Points carry their label on the map, not only on hover (names of people on duty). */
+  labelled?: boolean;
+  /** Made only once scrolled into view: a list of thumbnails doesn't start twenty maps at once. */
+  lazy?: boolean;
+}
+
+function Map(props: MapViewProps) {
   const points = props.points ?? [];
+  const still = props.size === 'small';
+  const { selected, onSelect, labelled } = props;
+  const latestSelect = useRef(onSelect);
+  latestSelect.current = onSelect;
   const { element, failed } = useMap(
-    ({ map, projection, fit }, { L, AREA_STYLE, toLatLngs, pinIcon }) => {
+    ({ map, projection, fit }, { L, AREA_STYLE, SELECTABLE_STYLE, SELECTED_STYLE, toLatLngs, pinIcon }) => {
       const layer = L.featureGroup().addTo(map);
-      for (const area of props.areas) L.polygon(toLatLngs(area.geometry, projection), AREA_STYLE).bindTooltip(area.name).addTo(layer);
-      for (const point of points) L.marker(projection.toMap(point.position), { icon: pinIcon(), title: point.label, keyboard: false }).addTo(layer);
+      for (const area of props.areas) {
+        const style = !onSelect ? AREA_STYLE : area.id === selected ? SELECTED_STYLE : SELECTABLE_STYLE;
+        const polygon = L.polygon(toLatLngs(area.geometry, projection), style).addTo(layer);
+        if (!still) polygon.bindTooltip(area.name, { permanent: !!onSelect, direction: 'center', className: 'map-area-label' });
+        if (onSelect) polygon.on('click', () => latestSelect.current?.(area.id));
+      }
+      for (const point of points) {
+        const marker = L.marker(projection.toMap(point.position), { icon: pinIcon(point.kind), title: point.label, keyboard: false }).addTo(layer);
+        if (labelled) marker.bindTooltip(point.label, { permanent: true, direction: 'right', offset: [10, 0], className: 'map-point-label' });
+      }
       fit(
         props.areas.map((a) => a.geometry),
         points.map((p) => p.position),
       );
       return () => layer.remove();
     },
-    [JSON.stringify(props.areas), JSON.stringify(points)],
+    [JSON.stringify(props.areas), JSON.stringify(points), selected, !!onSelect, labelled],
+    false,
+    still ? STILL : {},
   );
   if (failed) return <p class="alert alert-error">{t('map.failed')}</p>;
-  return <div ref={element} class={'map' + (props.tall ? ' map-tall' : '')} role="region" aria-label={t('map.label')} translate={false} data-testid={props.testid ?? 'map'} />;
+  const size = props.size ?? 'normal';
+  return (
+    <div
+      ref={element}
+      class={'map' + (size === 'tall' ? ' map-tall' : size === 'small' ? ' map-small' : '')}
+      role={still ? 'img' : 'region'}
+      aria-label={still ? props.areas.map((a) => a.name).join(', ') || t('map.label') : t('map.label')}
+      translate={false}
+      data-testid={props.testid ?? 'map'}
+    />
+  );
+}
+
+// Kept out of the render so the options object is the same on every render.
+const STILL = {
+  zoomControl: false,
+  dragging: false,
+  touchZoom: false,
+  scrollWheelZoom: false,
+  doubleClickZoom: false,
+  boxZoom: false,
+  keyboard: false,
+} as const;
+
+/** Mount `children` once the placeholder comes near the screen. */
+function WhenVisible(props: { children: () => ComponentChildren; class: string; testid?: string }) {
+  const [shown, setShown] = useState(typeof IntersectionObserver === 'undefined');
+  const placeholder = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (shown || !placeholder.current) return;
+    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setShown(true), { rootMargin: '200px' });
+    observer.observe(placeholder.current);
+    return () => observer.disconnect();
+  }, [shown]);
+  if (shown) return <>{props.children()}</>;
+  return <div ref={placeholder} class={props.class} data-testid={props.testid} aria-hidden="true" />;
+}
+
+/** Areas and points on a map (tiles if configured, a plain background otherwise). */
+export function MapView(props: MapViewProps) {
+  if (!props.lazy) return <Map {...props} />;
+  return (
+    <WhenVisible class={'map map-plain' + (props.size === 'small' ? ' map-small' : '')} testid={props.testid}>
+      {() => <Map {...props} />}
+    </WhenVisible>
+  );
 }
