@@ -14,6 +14,8 @@ export const CAPABILITIES = [
   'read_audit',
   'reset_passwords',
   'manage_accounts',
+  'plan_shifts',
+  'take_shifts',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 export type Capabilities = Record<Capability, boolean>;
@@ -28,6 +30,8 @@ const NONE: Capabilities = {
   read_audit: false,
   reset_passwords: false,
   manage_accounts: false,
+  plan_shifts: false,
+  take_shifts: false,
 };
 
 /** Missing capabilities (an older cached /me, a newer server) count as not granted. */

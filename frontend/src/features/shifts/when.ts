@@ -37,13 +37,20 @@ export function clock(at: Date | string): string {
   return wallTime(at).time;
 }
 
+/** "19:00–21:00", never broken at the dash (word joiners either side). */
+export function timeRange(from: string, to: string): string {
+  return `${from}\u2060–\u2060${to}`;
+}
+
 /** "明天 19:00–21:00"; a shift past midnight names its end's day too. */
 export function shiftWhen(starts: string, ends: string, locale: string, now: Date = new Date()): string {
   const today = localDay(now);
   const start = wallTime(starts);
   const end = wallTime(ends);
   const endText = end.day === start.day ? end.time : `${relativeDay(end.day, today, locale)} ${end.time}`;
-  return `${relativeDay(start.day, today, locale)} ${start.time}–${endText}`;
+  const text = `${relativeDay(start.day, today, locale)} ${timeRange(start.time, endText)}`;
+  // It starts a line ("Tomorrow 19:00–21:00"); Chinese has no capitals.
+  return text.charAt(0).toLocaleUpperCase(locale) + text.slice(1);
 }
 
 /** "12月2日 19:02" for a moment (check-in times), with today/tomorrow where they apply. */
