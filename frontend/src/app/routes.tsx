@@ -11,6 +11,8 @@ import { approvals } from '../features/approvals/i18n';
 import { teams } from '../features/teams/i18n';
 import { admin } from '../features/admin/i18n';
 import { audit } from '../features/audit/i18n';
+import { shifts } from '../features/shifts/i18n';
+import { attendance } from '../features/attendance/i18n';
 import { mapTexts } from '../map/i18n';
 import type { Capabilities } from '../features/session/capabilities';
 import { capabilities, me, sessionReady } from '../features/session/state';
@@ -34,7 +36,7 @@ export const Join = screen(() => import('../features/auth/pages/Join'), auth);
 export const Reset = screen(() => import('../features/auth/pages/Reset'), auth);
 const Pending = screen(() => import('../features/auth/pages/Pending'), auth);
 const Blocked = screen(() => import('../features/auth/pages/Blocked'), auth);
-export const Home = screen(() => import('../features/home/pages/Home'), home);
+export const Home = screen(() => import('../features/home/pages/Home'), home, attendance);
 export const Settings = screen(() => import('../features/settings/pages/Settings'), settings, auth);
 export const Invites = screen(() => import('../features/invites/pages/Invites'), invites);
 export const Approvals = screen(() => import('../features/approvals/pages/Approvals'), approvals);
@@ -44,6 +46,15 @@ export const AdminUnits = screen(() => import('../features/admin/pages/Units'), 
 export const AdminTeams = screen(() => import('../features/admin/pages/Teams'), admin, teams);
 export const AdminAreas = screen(() => import('../features/admin/pages/Areas'), admin, mapTexts);
 export const Audit = screen(() => import('../features/audit/pages/Audit'), audit);
+export const MyShifts = screen(() => import('../features/shifts/pages/MyShifts'), shifts);
+export const OpenShifts = screen(() => import('../features/shifts/pages/OpenShifts'), shifts, mapTexts);
+export const Shift = screen(() => import('../features/shifts/pages/Shift'), shifts, attendance, mapTexts);
+export const Board = screen(() => import('../features/shifts/pages/Board'), shifts);
+export const Patterns = screen(() => import('../features/shifts/pages/Patterns'), shifts, mapTexts);
+export const SchedulingRules = screen(() => import('../features/shifts/pages/Rules'), shifts);
+export const ShiftAttendance = screen(() => import('../features/attendance/pages/ShiftAttendance'), attendance, shifts);
+export const OnDuty = screen(() => import('../features/attendance/pages/OnDuty'), attendance, shifts, mapTexts);
+export const Hours = screen(() => import('../features/attendance/pages/Hours'), attendance, shifts);
 
 type Allow<P> = (can: Capabilities, props: P) => boolean;
 

@@ -7,6 +7,7 @@ import { Icon, type IconName } from '../../../ui/icons';
 import { formatPhone } from '../../../ui/labels';
 import { Page } from '../../../ui/Page';
 import type { Capabilities } from '../../session/capabilities';
+import { DutyCard } from '../../attendance/components/DutyCard';
 import { capabilities, me, sessionStale } from '../../session/state';
 import { InstallCard } from '../components/InstallCard';
 import { PendingCount } from '../components/PendingCount';
@@ -25,6 +26,12 @@ interface TileSpec {
 
 // Which tiles a person sees follows what the server says they may do (/me capabilities).
 const TILES: TileSpec[] = [
+  { href: '/shifts', label: 'tile.shifts', icon: 'shifts', testid: 'tile-shifts', shown: (can) => can.take_shifts },
+  { href: '/shifts/open', label: 'tile.openShifts', icon: 'openShifts', testid: 'tile-open-shifts', shown: (can) => can.take_shifts },
+  { href: '/hours', label: 'tile.hours', icon: 'hours', testid: 'tile-hours', shown: (can) => can.take_shifts },
+  { href: '/board', label: 'tile.board', icon: 'board', testid: 'tile-board', shown: (can) => can.plan_shifts },
+  { href: '/on-duty', label: 'tile.onDuty', icon: 'onDuty', testid: 'tile-on-duty', shown: (can) => can.plan_shifts || can.read_audit },
+  { href: '/hours?members=1', label: 'tile.unitHours', icon: 'hours', testid: 'tile-unit-hours', shown: (can) => can.plan_shifts || can.read_audit },
   { href: '/approvals', label: 'tile.approvals', icon: 'approvals', testid: 'tile-approvals', shown: (can) => can.approve_members },
   { href: '/invites', label: 'tile.invites', icon: 'invites', testid: 'tile-invites', shown: (can) => can.manage_invites },
   { href: '/teams', label: 'tile.teams', icon: 'teams', testid: 'tile-teams', shown: (can) => can.see_rosters },
@@ -42,6 +49,7 @@ export default function Home() {
   const roles = [...account.roles].sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role));
   return (
     <Page title={t('home.hello', { name: account.display_name })} testid="home-page">
+      {can.take_shifts && <DutyCard />}
       <div class="card who" data-testid="home-me">
         <p class="who-phone nowrap" data-testid="home-phone">
           {formatPhone(account.phone)}
