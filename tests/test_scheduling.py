@@ -500,7 +500,7 @@ def test_members_cannot_change_rules(client_as, staff, org):
 
 
 def test_local_day_helpers_use_beijing_time(app):
-    from app.scheduling.services import local_date, week_start
+    from app.scheduling.rules import local_date, week_start
 
     with app.app_context():
         assert local_date(NOW.replace(hour=17)) == date(2026, 12, 2)  # 01:00 on Wednesday in Beijing

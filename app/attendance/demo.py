@@ -14,7 +14,7 @@ from app.core import clock
 from app.extensions import db
 from app.orgs.models import Area, Team
 from app.scheduling.models import Shift, ShiftSignup
-from app.scheduling.services import local_date, zone
+from app.scheduling.rules import local_date, zone
 
 DEMO_POINT = (116.4570, 39.9372)
 DEMO_NOTE = "上周演示班次"

@@ -26,7 +26,7 @@ from app.notifications.services import notify_in_their_language
 from app.notifications.texts import format_when, text
 from app.orgs.models import Unit
 from app.scheduling.models import Shift, ShiftSignup, ShiftStatus, SignupStatus
-from app.scheduling.services import local_date, zone
+from app.scheduling.rules import local_date, zone
 
 # Where and when ------------------------------------------------------------------------------------
 

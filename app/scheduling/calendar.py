@@ -17,7 +17,7 @@ from app.core import clock
 from app.errors import NotFound
 from app.extensions import db
 from app.scheduling.models import CalendarToken, Shift, ShiftSignup, ShiftStatus, SignupStatus
-from app.scheduling.services import zone
+from app.scheduling.rules import zone
 
 # How far back and ahead the feed reaches.
 PAST = timedelta(days=30)

@@ -8,8 +8,9 @@ from app.accounts.services import find_user_by_phone, principal_of
 from app.core import clock
 from app.extensions import db
 from app.orgs.models import Area, Team
-from app.scheduling import services
+from app.scheduling import services, signups
 from app.scheduling.models import Shift, ShiftPattern, ShiftStatus
+from app.scheduling.rules import local_date, week_start
 
 DEMO_PATTERN = "晚间巡逻（演示）"
 
@@ -20,7 +21,7 @@ def seed_demo_schedule(coordinator_phone: str, member_phone: str, team_name: str
     coordinator = principal_of(find_user_by_phone(coordinator_phone))
     team = db.session.scalar(select(Team).where(Team.name == team_name))
     area = db.session.scalar(select(Area).where(Area.name == area_name))
-    today = services.local_date(clock.now())
+    today = local_date(clock.now())
     pattern = services.create_pattern(
         coordinator,
         team.unit,
@@ -34,7 +35,7 @@ def seed_demo_schedule(coordinator_phone: str, member_phone: str, team_name: str
             "places": 6,
             "leader_needed": True,
             "note": "在社区北门集合，穿好反光背心。",
-            "valid_from": services.week_start(today),
+            "valid_from": week_start(today),
             "valid_until": None,
             "skipped_dates": [],
         },
@@ -46,4 +47,4 @@ def seed_demo_schedule(coordinator_phone: str, member_phone: str, team_name: str
         .offset(1)
     )
     member = principal_of(find_user_by_phone(member_phone))
-    services.sign_up(next_shift, member)
+    signups.sign_up(next_shift, member)

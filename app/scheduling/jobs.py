@@ -2,7 +2,7 @@ from huey import crontab
 
 from app.core.jobs import periodic_job
 from app.extensions import db
-from app.scheduling import services
+from app.scheduling import notices, services
 
 
 @periodic_job(crontab(minute="7", hour="*"))
@@ -15,19 +15,19 @@ def generate_pattern_shifts() -> None:
 @periodic_job(crontab(minute="*/5"))
 def announce_open_weeks() -> None:
     """Every 5 minutes: members hear once per week when its shifts open for sign-up."""
-    services.announce_open_weeks()
+    notices.announce_open_weeks()
     db.session.commit()
 
 
 @periodic_job(crontab(minute="*"))
 def remind_shifts() -> None:
     """Every minute: the reminders before each shift (SHIFT_REMINDER_MINUTES), exactly once each."""
-    services.send_reminders()
+    notices.send_reminders()
     db.session.commit()
 
 
 @periodic_job(crontab(minute="*"))
 def record_shift_fill() -> None:
     """Every minute: at start time, how full each shift was and whether a leader came."""
-    services.record_fill()
+    notices.record_fill()
     db.session.commit()

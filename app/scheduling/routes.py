@@ -13,7 +13,7 @@ from app.core.schemas import attributes, public_url
 from app.errors import NotFound
 from app.extensions import db
 from app.orgs.models import Area, Team, Unit
-from app.scheduling import calendar, services
+from app.scheduling import calendar, rules, services, signups
 from app.scheduling.models import Shift, ShiftPattern, ShiftSignup, SwapOffer, SwapStatus, WaitlistEntry, can_plan
 from app.scheduling.schemas import (
     AssignSchema,
@@ -53,7 +53,7 @@ def _managed_shift(shift_id: int) -> Shift:
 
 def _detail(shift: Shift) -> dict:
     """The shift as the caller sees it: their own place or waitlist spot, and what they may do."""
-    signup = services.signup_of(shift, current_user.id)
+    signup = signups.signup_of(shift, current_user.id)
     waitlisted = db.session.scalar(
         select(WaitlistEntry.id).where(WaitlistEntry.shift_id == shift.id, WaitlistEntry.user_id == current_user.id)
     )
@@ -182,7 +182,7 @@ class ShiftSignupView(MethodView):
     def post(self, shift_id):
         """Take a place. Full: 409 ``shift_full`` (join the waitlist); a rule: 422 naming it."""
         shift = _shift(shift_id)
-        services.sign_up(shift, current_user)
+        signups.sign_up(shift, current_user)
         db.session.commit()
         return _detail(shift)
 
@@ -200,9 +200,9 @@ class ShiftDrop(MethodView):
         shift = _shift(shift_id)
         if "user_id" in data and data["user_id"] != current_user.id:
             require(shift.can_manage(current_user))
-            services.drop_member(shift, data["user_id"], current_user)
+            signups.drop_member(shift, data["user_id"], current_user)
         else:
-            services.drop(shift, current_user)
+            signups.drop(shift, current_user)
         db.session.commit()
         return _detail(shift)
 
@@ -214,7 +214,7 @@ class ShiftWaitlist(MethodView):
     def post(self, shift_id):
         """Join the waitlist of a full shift: a freed place goes to the first who may take it."""
         shift = _shift(shift_id)
-        services.join_waitlist(shift, current_user)
+        signups.join_waitlist(shift, current_user)
         db.session.commit()
         return _detail(shift)
 
@@ -223,7 +223,7 @@ class ShiftWaitlist(MethodView):
     def delete(self, shift_id):
         """Leave the waitlist."""
         shift = _shift(shift_id)
-        services.leave_waitlist(shift, current_user)
+        signups.leave_waitlist(shift, current_user)
         db.session.commit()
         return _detail(shift)
 
@@ -239,7 +239,7 @@ class ShiftAssign(MethodView):
         user = db.session.get(User, data["user_id"])
         if user is None or not user.is_visible_to(current_user):
             raise NotFound("not_found", "user not found")
-        services.assign(shift, user, current_user, data.get("override_reason"))
+        signups.assign(shift, user, current_user, data.get("override_reason"))
         db.session.commit()
         return _detail(shift)
 
@@ -253,7 +253,7 @@ class ShiftSwapOffers(MethodView):
     @blp.response(201, SwapOfferSchema)
     def post(self, shift_id):
         """Offer my place on a shift to someone else."""
-        offer = services.offer_swap(_shift(shift_id), current_user)
+        offer = signups.offer_swap(_shift(shift_id), current_user)
         db.session.commit()
         return offer, 201
 
@@ -281,7 +281,7 @@ class SwapTake(MethodView):
     @blp.response(200, SwapOfferSchema)
     def post(self, offer_id):
         """Take someone's offered place (the rules apply to me); a coordinator may need to approve."""
-        offer = services.take_swap(_offer(offer_id), current_user)
+        offer = signups.take_swap(_offer(offer_id), current_user)
         db.session.commit()
         return offer
 
@@ -294,7 +294,7 @@ class SwapApprove(MethodView):
         """Approve a taken swap: the places change hands."""
         offer = _offer(offer_id)
         require(offer.shift.can_manage(current_user))
-        services.approve_swap(offer, current_user)
+        signups.approve_swap(offer, current_user)
         db.session.commit()
         return offer
 
@@ -365,7 +365,7 @@ class UnitRules(MethodView):
     @blp.response(200, RulesSchema)
     def get(self, unit_id):
         """The sign-up rules in force for a unit (its own, inherited, or the defaults)."""
-        return services.rules_for(get_in_scope_or_404(Unit, unit_id, current_user))
+        return rules.rules_for(get_in_scope_or_404(Unit, unit_id, current_user))
 
     @blp.errors(403, 404)
     @blp.arguments(RulesSchema)
@@ -374,9 +374,9 @@ class UnitRules(MethodView):
         """Set some of a unit's sign-up rules (units below inherit them)."""
         unit = get_in_scope_or_404(Unit, unit_id, current_user)
         require(current_user.has_role_over(unit, MANAGER_ROLES))
-        rules = services.set_rules(unit, current_user, data)
+        unit_rules = rules.set_rules(unit, current_user, data)
         db.session.commit()
-        return rules
+        return unit_rules
 
 
 # The calendar feed ----------------------------------------------------------------------------------------
