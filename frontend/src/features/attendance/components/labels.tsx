@@ -33,7 +33,7 @@ export function PositionBadge({ position, distance, testid }: { position: Positi
   if (position === 'outside')
     return (
       <Badge kind="warn" testid={testid}>
-        {t('position.outside', { m: distance ?? '?' })}
+        {distance === null ? t('position.outsideShort') : t('position.outside', { m: distance })}
       </Badge>
     );
   return (

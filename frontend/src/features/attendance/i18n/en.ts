@@ -28,6 +28,7 @@ const en: Translation<typeof zh> = {
   'checkin.needsConnection': 'No connection, so it was not sent. Please tap again where there is signal.',
   'position.on_site': 'Inside the patrol area',
   'position.outside': 'Outside the area, about {m} m away',
+  'position.outsideShort': 'Outside the area',
   'position.no_fix': 'No position',
   'punctuality.early': 'Early',
   'punctuality.on_time': 'On time',

@@ -27,6 +27,7 @@ export default {
   'checkin.needsConnection': '没有网络，没能提交。请到有信号的地方再点一次。',
   'position.on_site': '在巡逻区域内',
   'position.outside': '在区域外，相距约 {m} 米',
+  'position.outsideShort': '在区域外',
   'position.no_fix': '没有定位',
   'punctuality.early': '提前到',
   'punctuality.on_time': '准时',

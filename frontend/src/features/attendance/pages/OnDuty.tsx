@@ -73,7 +73,9 @@ export default function OnDuty() {
           <li key={`${row.shift.id}-${row.user.id}`} class="list-item list-item-col" data-testid={`on-duty-${row.user.id}`}>
             <div class="row-between">
               <p class="item-title">{row.user.display_name}</p>
-              <PositionBadge position={row.position} distance={null} />
+              <span class="badges">
+                <PositionBadge position={row.position} distance={null} />
+              </span>
             </div>
             {row.phone && (
               <p>

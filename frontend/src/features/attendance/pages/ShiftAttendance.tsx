@@ -52,10 +52,10 @@ function Correction(props: { shift: ShiftDetail; person: Person; record?: Attend
       <ErrorBox error={form.errors.general} />
       <Toggle label={t('att.markNoShow')} checked={form.values.no_show} onChange={(on) => form.set('no_show', on)} testid={`correct-noshow-${id}`} />
       {!form.values.no_show && (
-        <div class="field-row">
+        <>
           <Field label={t('att.checkedInAt')} type="datetime-local" {...form.text('checked_in_at')} testid={`correct-in-${id}`} />
           <Field label={t('att.checkedOutAt')} type="datetime-local" {...form.text('checked_out_at')} testid={`correct-out-${id}`} />
-        </div>
+        </>
       )}
       <Field label={t('att.reason')} maxLength={200} {...form.text('reason')} testid={`correct-reason-${id}`} />
       <div class="btn-row">

@@ -26,9 +26,7 @@ function Override(props: { shift: ShiftDetail; person: Person; refusal: ApiError
   });
   return (
     <form class="override-box" onSubmit={form.onSubmit} noValidate data-testid="override">
-      <p class="item-title">
-        {t('manage.overrideTitle')}: {props.person.display_name}
-      </p>
+      <p class="item-title">{t('manage.overrideTitle', { name: props.person.display_name })}</p>
       <p data-testid="override-rule">{errorText(props.refusal)}</p>
       <p class="hint">{t('manage.overrideHint')}</p>
       <ErrorBox error={form.errors.general} />

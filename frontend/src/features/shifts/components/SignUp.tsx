@@ -9,10 +9,17 @@ import { t } from '../i18n';
  * Sign up in one tap. Every refusal is said by its rule (errors/*.json); a full shift
  * (`shift_full`, also when many tapped at once) offers the waitlist in one more tap.
  */
-export function SignUpButton(props: { shiftId: number; onDone: (detail: ShiftDetail, waitlisted: boolean) => void; block?: boolean; testid?: string }) {
+export function SignUpButton(props: {
+  shiftId: number;
+  onDone: (detail: ShiftDetail, waitlisted: boolean) => void;
+  /** Every place is visibly taken: offer the waitlist straight away. */
+  full?: boolean;
+  block?: boolean;
+  testid?: string;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [full, setFull] = useState(false);
+  const [full, setFull] = useState(!!props.full);
   const testid = props.testid ?? 'signup';
   const run = async (action: () => Promise<ShiftDetail>, waitlisted: boolean) => {
     setBusy(true);

@@ -100,7 +100,7 @@ const en: Translation<typeof zh> = {
   'manage.noMatch': 'No member matches.',
   'manage.assignTo': 'Assign',
   'manage.assigned': '{name} is on the shift.',
-  'manage.overrideTitle': 'Against the sign-up rules',
+  'manage.overrideTitle': '{name}: against the sign-up rules',
   'manage.overrideHint': 'If it is really needed, give a reason and assign anyway. The reason is kept in the activity log.',
   'manage.reason': 'Reason',
   'manage.overrideSubmit': 'Assign anyway',

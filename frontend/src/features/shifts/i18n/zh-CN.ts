@@ -94,7 +94,7 @@ export default {
   'manage.noMatch': '没有找到符合的队员。',
   'manage.assignTo': '安排',
   'manage.assigned': '已安排 {name}。',
-  'manage.overrideTitle': '不符合报名规则',
+  'manage.overrideTitle': '{name} 不符合报名规则',
   'manage.overrideHint': '如果确实需要，可以填写理由后仍然安排。理由会记录在操作记录里。',
   'manage.reason': '理由',
   'manage.overrideSubmit': '仍然安排',

@@ -162,14 +162,14 @@ export default function Board() {
             <button type="button" class="btn btn-secondary btn-small" onClick={() => go({ week: addDays(week, -7) })} data-testid="week-prev">
               ‹ <span class="sr-only">{t('board.prev')}</span>
             </button>
-            <span class="week-label" data-testid="week-label">
-              {t('board.week', { from: dayName(week, lang, false), to: dayName(addDays(week, 6), lang, false) })}
+            <span class="week-label">
+              <span data-testid="week-label">{t('board.week', { from: dayName(week, lang, false), to: dayName(addDays(week, 6), lang, false) })}</span>
+              {week !== mondayOf(today) && (
+                <button type="button" class="link-button" onClick={() => go({ week: mondayOf(today) })} data-testid="week-this">
+                  {t('board.thisWeek')}
+                </button>
+              )}
             </span>
-            {week !== mondayOf(today) && (
-              <button type="button" class="btn btn-secondary btn-small" onClick={() => go({ week: mondayOf(today) })} data-testid="week-this">
-                {t('board.thisWeek')}
-              </button>
-            )}
             <button type="button" class="btn btn-secondary btn-small" onClick={() => go({ week: addDays(week, 7) })} data-testid="week-next">
               <span class="sr-only">{t('board.next')}</span> ›
             </button>

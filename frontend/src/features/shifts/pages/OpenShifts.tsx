@@ -74,6 +74,17 @@ export default function OpenShifts() {
 
   return (
     <Page title={t('open.title')} back="/shifts" testid="open-shifts-page">
+      {others.length > 0 && (
+        <section aria-labelledby="swaps-h" data-testid="open-swaps">
+          <h2 id="swaps-h">{t('open.swaps')}</h2>
+          <p class="hint">{t('open.swapsHint')}</p>
+          <ul class="list">
+            {others.map((offer) => (
+              <SwapRow key={offer.id} offer={offer} />
+            ))}
+          </ul>
+        </section>
+      )}
       {isDay(query.week) && <Info>{t('open.weekOpened', { week: dayName(query.week, locale.value, false) })}</Info>}
       <div class="btn-row">
         {near ? (
@@ -113,17 +124,6 @@ export default function OpenShifts() {
           </ShiftRow>
         )}
       />
-      {others.length > 0 && (
-        <section aria-labelledby="swaps-h" data-testid="open-swaps">
-          <h2 id="swaps-h">{t('open.swaps')}</h2>
-          <p class="hint">{t('open.swapsHint')}</p>
-          <ul class="list">
-            {others.map((offer) => (
-              <SwapRow key={offer.id} offer={offer} />
-            ))}
-          </ul>
-        </section>
-      )}
     </Page>
   );
 }

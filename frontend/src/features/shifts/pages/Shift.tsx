@@ -150,6 +150,7 @@ export default function ShiftPage({ id }: { id: string }) {
           {mine === null && !started && (
             <SignUpButton
               shiftId={shift.id}
+              full={shift.taken >= shift.places}
               block
               onDone={(fresh, waitlisted) => changed(fresh, t(waitlisted ? 'detail.joinedWaitlist' : 'detail.signedUp'))}
             />
