@@ -142,6 +142,56 @@ class Config:
     # Further origins the PWA may load images from (an S3-compatible photo store's public URL).
     CSP_IMG_ORIGINS: list[str] = []
 
+    # File storage (photos, finished exports): "local" keeps files under UPLOAD_FOLDER, "s3"
+    # in an S3-compatible bucket (MinIO, OSS, COS, AWS...), "memory" in the process (tests).
+    STORAGE_BACKEND = "local"
+    S3_BUCKET = None
+    S3_ENDPOINT_URL = None  # e.g. "https://oss-cn-beijing.aliyuncs.com"; None: AWS
+    S3_REGION = None
+    S3_ACCESS_KEY_ID = None  # None: boto3's own chain (environment, instance role)
+    S3_SECRET_ACCESS_KEY = None
+    S3_PREFIX = ""  # keys are stored under this prefix in the bucket
+    S3_ADDRESSING_STYLE = "auto"  # "path" for most MinIO and Ceph setups
+    S3_TIMEOUT_SECONDS = 10
+
+    # Photos. Uploads may be this large (the PWA sends ~400 KB; a camera original, ~10 MB);
+    # JSON bodies keep MAX_CONTENT_LENGTH. Width x height above PHOTO_MAX_PIXELS is refused
+    # before decoding. Stored photos are re-encoded JPEGs with this long edge and quality.
+    PHOTO_UPLOAD_MAX_BYTES = 15 * 1024 * 1024
+    PHOTO_MAX_PIXELS = 50_000_000
+    PHOTO_LONG_EDGE = 1600
+    PHOTO_THUMB_EDGE = 320
+    PHOTO_JPEG_QUALITY = 82
+
+    # Hazard reports.
+    REPORT_MAX_PHOTOS = 6  # per report and person (the reporter's, a follower's, the handler's)
+    REPORT_LIMIT_PER_USER = "30 per hour"
+    REPORT_PHOTO_LIMIT_PER_USER = "200 per hour"
+    # A report's position must lie within its district's areas' bounding box plus this margin.
+    REPORT_POSITION_MARGIN_M = 5000
+    # Open cases of the same category shown while reporting: this close, this recent.
+    REPORT_NEARBY_RADIUS_M = 100
+    REPORT_NEARBY_DAYS = 7
+    # How long after resolving or closing a case may be reopened (or the reporter ask for it).
+    REPORT_REOPEN_DAYS = 30
+    # SLA targets, minutes from the report, by severity, for categories without their own.
+    REPORT_SLA_DEFAULTS = {
+        "high": {"accept_minutes": 30, "resolve_minutes": 24 * 60},
+        "medium": {"accept_minutes": 4 * 60, "resolve_minutes": 3 * 24 * 60},
+        "low": {"accept_minutes": 24 * 60, "resolve_minutes": 7 * 24 * 60},
+    }
+    # An overdue case is escalated to the unit's officers at once, and to the street above
+    # this long after its deadline.
+    REPORT_ESCALATION_SECOND_MINUTES = 4 * 60
+    # Exports of up to this many cases are answered at once; larger ones become a job whose
+    # file is announced through the inbox.
+    REPORT_EXPORT_SYNC_MAX_ROWS = 2000
+    # The map clusters cases in cells of a tile's width / MAP_CELLS_PER_TILE, at most this many cells.
+    MAP_CELLS_PER_TILE = 4
+    MAP_MAX_CELLS = 2000
+    # Finished exports are kept for download this long.
+    EXPORT_RETENTION_HOURS = 72
+
     API_TITLE = "Ping'an Patrol API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"

@@ -86,10 +86,18 @@ def create_app(config=None) -> Flask:
     from app.core.jobs import huey
     from app.core.routes import blp as system_blp
     from app.core.schemas import IdConverter, TextConverter, id_parameter_schema
+    from app.core.storage import init_storage
     from app.errors import register_error_handlers
+    from app.exports import jobs as export_jobs  # noqa: F401  (registers building and purging exports)
+    from app.exports.routes import blp as exports_blp
     from app.notifications import jobs as notification_jobs  # noqa: F401  (registers the push fan-out)
     from app.notifications.routes import blp as notifications_blp
     from app.orgs.routes import blp as orgs_blp
+    from app.reports import capabilities as report_capabilities  # noqa: F401  (registers what /me reports)
+    from app.reports import export as report_export  # noqa: F401  (registers the reports exporter)
+    from app.reports import jobs as report_jobs  # noqa: F401  (registers SLA escalation)
+    from app.reports import push as report_push  # noqa: F401  (words report pushes per recipient)
+    from app.reports.routes import blp as reports_blp
     from app.scheduling import capabilities as scheduling_capabilities  # noqa: F401
     from app.scheduling import jobs as scheduling_jobs  # noqa: F401  (patterns, reminders, announcements)
     from app.scheduling.routes import blp as scheduling_blp
@@ -99,6 +107,7 @@ def create_app(config=None) -> Flask:
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
     huey.configure(app)
+    init_storage(app)
     app.url_map.converters["int"] = IdConverter
     app.url_map.converters["default"] = app.url_map.converters["string"] = TextConverter
     extensions.api.init_app(app)
@@ -117,6 +126,8 @@ def create_app(config=None) -> Flask:
         alerts_blp,
         scheduling_blp,
         attendance_blp,
+        reports_blp,
+        exports_blp,
     ):
         extensions.api.register_blueprint(blp)
     app.register_blueprint(web.bp)

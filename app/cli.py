@@ -20,6 +20,7 @@ from app.core.jobs import PERIODIC_JOBS
 from app.extensions import db
 from app.orgs import services as orgs
 from app.orgs.models import Area, Team, Unit, UnitKind
+from app.reports.demo import seed_demo_reports
 from app.scheduling.demo import seed_demo_schedule
 
 DEMO_DISTRICT = "朝阳区"
@@ -34,6 +35,8 @@ DEMO_ACCOUNTS = [
     ("13800000002", "王协调", Role.COORDINATOR, "北三里社区", None),
     ("13800000003", "李警官", Role.OFFICER, "三里屯街道", None),
     ("13800000004", "张建国", Role.MEMBER, "北三里社区", "北三里社区巡防队"),
+    # Handles the district's city-management cases (the grant names the department: reports/demo.py).
+    ("13800000005", "城管刘师傅", Role.HANDLER, DEMO_DISTRICT, None),
 ]
 
 
@@ -76,11 +79,12 @@ def _seed_organisation() -> dict[str, Unit]:
 def _demo_passwords(path: Path, fixed: str | None) -> dict[str, str]:
     if fixed:
         return {phone: fixed for phone, *_ in DEMO_ACCOUNTS}
-    if path.exists():
-        return json.loads(path.read_text())
-    passwords = {phone: f"demo-{secrets.token_urlsafe(6)}" for phone, *_ in DEMO_ACCOUNTS}
-    path.touch(mode=0o600)
-    path.write_text(json.dumps(passwords))
+    passwords = json.loads(path.read_text()) if path.exists() else {}
+    missing = {phone: f"demo-{secrets.token_urlsafe(6)}" for phone, *_ in DEMO_ACCOUNTS if phone not in passwords}
+    if missing:  # a new demo account since the file was written gets a password of its own
+        passwords |= missing
+        path.touch(mode=0o600)
+        path.write_text(json.dumps(passwords))
     return passwords
 
 
@@ -92,7 +96,8 @@ def _seed_accounts(units: dict[str, Unit], passwords: dict[str, str], reset_pass
             user = accounts.create_user(e164, name, passwords[phone], UserStatus.ACTIVE, "zh-CN")
         elif reset_passwords:
             accounts.set_password(user, passwords[phone])
-        accounts.grant_role(user, role, units[unit_name])
+        if role != Role.HANDLER:  # a handler's grant names a department, made with the reports demo
+            accounts.grant_role(user, role, units[unit_name])
         team = db.session.scalar(select(Team).where(Team.name == team_name)) if team_name else None
         if team and orgs.team_membership_or_none(team, user.id) is None:
             orgs.add_member(team, user)
@@ -141,6 +146,13 @@ def register_commands(app: Flask) -> None:
         seed_demo_alerts(officer, member, street_name="三里屯街道")
         seed_demo_schedule(coordinator, member, team_name=team, area_name=area)
         seed_demo_attendance(member, team_name=team, area_name=area)
+        seed_demo_reports(
+            admin_phone=_demo_phone(Role.ADMIN),
+            officer_phone=officer,
+            member_phone=member,
+            handler_phone=_demo_phone(Role.HANDLER),
+            centres={name: centre for communities in DEMO_STREETS.values() for name, centre in communities.items()},
+        )
         db.session.commit()
         click.echo("Demo accounts (sign in with phone and password):")
         for phone, name, role, unit_name, _ in DEMO_ACCOUNTS:

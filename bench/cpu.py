@@ -182,3 +182,11 @@ class QuietGate:
         if other >= self.threshold:
             log(f"  machine still busy ({other:.0f}% of the CPUs used by other processes): measuring anyway")
         return {"waited_s": round(waited, 1), "other_pct_before": other}
+
+    def disturbed(self, cpu: dict, run_s: float) -> bool:
+        """Did other processes take at least twice the threshold during a run (see CpuMeter)? Then,
+        while the budget lasts (the run's time counts against it), the run is worth repeating."""
+        if cpu["other_pct"] < 2 * self.threshold or self.left <= 0:
+            return False
+        self.left = max(0.0, self.left - run_s)
+        return True

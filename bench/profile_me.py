@@ -7,8 +7,9 @@ BENCH_DATABASE_URL):
 
 Signs a seeded member in through POST /auth/login (a real server-side session), then
 prints the SQL statements one GET /me runs, the CPU per request of /ping and /me through
-Flask's test client (one thread), the share of /me's CPU in its main stages, and
-cProfile's top functions by own time and by cumulative time.
+Flask's test client (one thread), what the session loader costs inside a request (/me
+again with the principal taken from memory, with and without checking out a connection),
+the share of /me's CPU in its main stages under cProfile, and cProfile's top functions.
 """
 
 from __future__ import annotations
@@ -29,20 +30,20 @@ if sys.path and Path(sys.path[0]).resolve() == _HERE:
 from bench import WORK, BenchError  # noqa: E402
 from bench.seed import BENCH_PASSWORD, bench_app, member_phone  # noqa: E402
 
-# Stages of a request, found in the profile by function name: (label, file suffix, function)
+# Stages of a request, found in the profile by function name and a hint of its file; where
+# several functions match (an app override and Flask's own), the outermost one counts.
 STAGES = [
     ("whole request (Flask wsgi_app)", "flask/app.py", "wsgi_app"),
-    ("open the cookie session (itsdangerous)", "flask/sessions.py", "open_session"),
-    ("load the principal (2 SQL statements)", "accounts/login.py", "load_principal"),
+    ("open the cookie session", "", "open_session"),
+    ("load the principal (Flask-Login's user loader)", "", "load_principal"),
     ("  of which: SQL execution", "sqlalchemy/engine/base.py", "_execute_context"),
-    ("  of which: check out + return a connection", "sqlalchemy/orm/session.py", "close"),
-    ("access policy (before_request)", "core/access.py", "enforce_access_policy"),
-    ("rate limiter (before_request)", "flask_limiter/extension.py", "_check_request_limit"),
-    ("the view + MeSchema dump", "flask_smorest/response.py", "wrapper"),
+    ("access policy (before_request, loads the principal)", "core/access.py", "enforce_access_policy"),
+    ("rate limiter (before_request)", "flask_limiter/", "_check_request_limit"),
+    ("the view + MeSchema dump + jsonify", "flask_smorest/response.py", "wrapper"),
     ("  of which: capabilities", "core/access.py", "capabilities_of"),
-    ("save the cookie session", "flask/sessions.py", "save_session"),
+    ("save the cookie session", "", "save_session"),
     ("after_request hooks", "flask/app.py", "process_response"),
-    ("tear down the app context", "flask/ctx.py", "pop"),
+    ("tear down (returns the connection)", "flask/ctx.py", "pop"),
 ]
 
 
@@ -80,15 +81,48 @@ def per_request_ms(client, path: str, requests: int) -> tuple[float, float]:
 
 def stage_table(stats: pstats.Stats, requests: int, total_ms: float) -> list[str]:
     lines = []
-    for label, file_suffix, function in STAGES:
-        cumulative = sum(
-            ct
-            for (file, _, name), (_, _, _, ct, _) in stats.stats.items()
-            if name == function and file.endswith(file_suffix)
+    for label, file_hint, function in STAGES:
+        cumulative = max(
+            (ct for (file, _, name), (_, _, _, ct, _) in stats.stats.items() if name == function and file_hint in file),
+            default=0.0,
         )
         per_request = cumulative / requests * 1000
         lines.append(f"  {label:<48} {per_request:7.3f} ms  {per_request / total_ms:6.0%}")
     return lines
+
+
+def loader_costs(app, client, requests: int) -> None:
+    """/me with app.accounts.login.load_principal replaced: what the loader costs in a whole request."""
+    from flask import request
+
+    from app.accounts import login
+    from app.extensions import db
+
+    real = getattr(login, "load_principal", None)
+    if real is None:
+        print("(app.accounts.login.load_principal is gone: loader costs not measured)")
+        return
+    with app.test_request_context("/", headers={"Cookie": f"session={client.get_cookie('session').value}"}):
+        key = app.session_interface.open_session(app, request)["_user_id"]
+        principal = real(key)
+        db.session.remove()
+
+    def with_connection(_key):
+        db.session.connection()
+        return principal
+
+    variants = {
+        "as it is": real,
+        "principal from memory, the ORM session's connection checked out": with_connection,
+        "principal from memory: no connection, no SQL": lambda _key: principal,
+    }
+    print("\nGET /api/v1/me with the loader replaced (CPU per request, test client):")
+    try:
+        for label, loader in variants.items():
+            login.load_principal = loader
+            print(f"  {per_request_ms(client, '/api/v1/me', requests)[1]:.3f} ms  {label}")
+    finally:
+        login.load_principal = real
 
 
 def main() -> None:
@@ -125,6 +159,7 @@ def main() -> None:
     timings = {path: per_request_ms(client, path, args.requests) for path in ("/api/v1/ping", "/api/v1/me")}
     for path, (wall, cpu) in timings.items():
         print(f"{path}: {wall:.3f} ms wall, {cpu:.3f} ms CPU per request (test client, one thread)")
+    loader_costs(app, client, args.requests)
 
     profiler = cProfile.Profile(time.process_time)  # CPU, not time spent waiting on the database
     profiler.enable()

@@ -28,6 +28,7 @@ pytest_plugins = [
     "tests.factories.accounts",
     "tests.factories.notifications",
     "tests.factories.scheduling",
+    "tests.factories.reports",
 ]
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -69,6 +70,8 @@ def _test_config(tmp_path_factory) -> dict:
         "FRONTEND_DIST": str(dist),
         # Jobs run at once, in their own app context and session, when the request commits.
         "JOBS_IMMEDIATE": True,
+        # Photos and exports in a dict (tests/factories/reports.py reads it back).
+        "STORAGE_BACKEND": "memory",
     }
 
 

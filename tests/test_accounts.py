@@ -725,7 +725,7 @@ def test_joining_a_team_twice_is_a_409(client_as, staff, org, create_invite):
 @pytest.mark.parametrize(
     ("who", "offered"),
     [
-        ("member_a1", {"take_shifts"}),
+        ("member_a1", {"report_hazard", "take_shifts"}),
         (
             "coordinator_a1",
             {
@@ -734,12 +734,16 @@ def test_joining_a_team_twice_is_a_409(client_as, staff, org, create_invite):
                 "manage_accounts",
                 "manage_invites",
                 "plan_shifts",
+                "report_hazard",
                 "reset_passwords",
                 "see_rosters",
                 "send_alert",
             },
         ),
-        ("street_a_officer", {"list_accounts", "read_audit", "see_rosters", "send_alert"}),
+        (
+            "street_a_officer",
+            {"list_accounts", "read_audit", "report_hazard", "see_rosters", "send_alert", "triage_reports"},
+        ),
         (
             "district_admin",
             {
@@ -747,13 +751,16 @@ def test_joining_a_team_twice_is_a_409(client_as, staff, org, create_invite):
                 "approve_members",
                 "list_accounts",
                 "manage_accounts",
+                "manage_departments",
                 "manage_invites",
                 "manage_roles",
                 "plan_shifts",
                 "read_audit",
+                "report_hazard",
                 "reset_passwords",
                 "see_rosters",
                 "send_alert",
+                "triage_reports",
             },
         ),
     ],

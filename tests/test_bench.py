@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 
 from bench import BenchError
-from bench.cpu import CLK_TCK, Proc, Services, cpu_shares, descendants, parse_proc_stat, tree_cpu
+from bench.cpu import CLK_TCK, Proc, QuietGate, Services, cpu_shares, descendants, parse_proc_stat, tree_cpu
 from bench.first_load import first_load
 from bench.report import COLUMNS, markdown, results_stem, save, table_row
 from bench.run import bench_environment, evaluate, parse_args, pool_sizes
@@ -183,6 +183,15 @@ def test_cpu_shares_are_percent_of_all_cores_with_the_rest_as_other():
     assert shares["bench_and_wrk_pct"] == 20.0
     assert shares["other_pct"] == 5.0
     assert shares["steal_pct"] == 1.0
+
+
+def test_a_run_disturbed_by_other_processes_is_repeated_while_the_budget_lasts():
+    gate = QuietGate(budget_s=15, threshold_pct=10)
+    assert gate.disturbed({"other_pct": 19.9}, run_s=10) is False
+    assert gate.disturbed({"other_pct": 20.0}, run_s=10) is True
+    assert gate.left == 5
+    assert gate.disturbed({"other_pct": 50.0}, run_s=10) is True
+    assert gate.disturbed({"other_pct": 50.0}, run_s=10) is False
 
 
 # Targets ---------------------------------------------------------------------------------

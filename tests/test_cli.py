@@ -19,7 +19,7 @@ def test_seed_demo_builds_the_demo_district_once(runner, in_app):
     assert first.exit_code == 0, first.output
     assert "13800000002" in first.output and "demo-pass-2026" in first.output
     seeded = counts(in_app)
-    assert seeded == [7, 8, 8, 4]
+    assert seeded == [7, 8, 8, 5]
     again = runner.invoke(args=["seed-demo", "--password", "demo-pass-2026"])
     assert again.exit_code == 0 and counts(in_app) == seeded
 
@@ -82,3 +82,19 @@ def test_seed_demo_adds_past_patrols_with_hours_and_a_point_inside_the_demo_area
     assert sum(client.get(f"/api/v1/hours?month={month}").get_json()["minutes"] for month in months) == 348
     area = next(a for a in client.get("/api/v1/areas").get_json() if a["name"] == "北三里社区东片")
     assert shape(area["geometry"]).contains(Point(*DEMO_POINT))
+
+
+def test_seed_demo_adds_cases_in_every_state_for_every_role(runner, client, in_app):
+    from app.reports.models import Report, ReportStatus
+
+    assert runner.invoke(args=["seed-demo", "--password", "demo-pass-2026"]).exit_code == 0
+    assert runner.invoke(args=["seed-demo", "--password", "demo-pass-2026"]).exit_code == 0
+    with in_app():
+        states = set(db.session.scalars(select(Report.status)))
+        assert states == set(ReportStatus) and db.session.scalar(select(func.count()).select_from(Report)) == 8
+    for phone, expected in (("13800000003", 8), ("13800000004", 8), ("13800000005", 4)):
+        client.post("/api/v1/auth/login", json={"phone": phone, "password": "demo-pass-2026"})
+        queue = client.get("/api/v1/reports").get_json()
+        assert len(queue) == expected, phone
+        assert any(report["photo_count"] for report in queue)
+        client.post("/api/v1/auth/logout")

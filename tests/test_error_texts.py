@@ -28,6 +28,8 @@ ERROR_CLASSES = {
     "RuleViolation",
     "TooManyRequests",
     "InvalidIdempotencyKey",
+    "InvalidTransition",
+    "PhotoRejected",
 }
 FIELD_CALLS = {"coded", "CodedMessage", "GeometryProblem"}
 
@@ -62,6 +64,14 @@ def server_codes() -> tuple[set[str], set[str]]:
                 for keyword in node.keywords:
                     if called == "abort" and keyword.arg == "error" and _literal(keyword.value):
                         errors.add(_literal(keyword.value))
+            if isinstance(node, ast.ClassDef):  # an error class's own id: ``error = "photo_too_large"``
+                for statement in node.body:
+                    if (
+                        isinstance(statement, ast.Assign)
+                        and any(_name(t) == "error" for t in statement.targets)
+                        and _literal(statement.value)
+                    ):
+                        errors.add(_literal(statement.value))
             if isinstance(node, ast.FunctionDef) and node.name.endswith(("_reason", "_problem")):
                 for inner in ast.walk(node):
                     if isinstance(inner, ast.Return) and _literal(inner.value):

@@ -75,6 +75,7 @@ _GRANTS_AND_MEMBERSHIPS = union_all(
         literal("g").label("kind"),
         RoleGrant.id,
         RoleGrant.role,
+        RoleGrant.department_id,
         null().label("team_name"),
         literal(False).label("is_leader"),
         Unit.id.label("unit_id"),
@@ -87,6 +88,7 @@ _GRANTS_AND_MEMBERSHIPS = union_all(
     select(
         literal("m"),
         TeamMembership.team_id,
+        null(),
         null(),
         Team.name,
         TeamMembership.is_leader,
@@ -112,12 +114,21 @@ def load_principal(key: str) -> Principal | None:
         return None
     session_id, last_seen_at, user_id, phone, display_name, status, locale, created_at = row
     grants, memberships = [], []
-    for kind, row_id, role, team_name, is_leader, unit_id, unit_name, unit_kind, path in connection.execute(
-        _GRANTS_AND_MEMBERSHIPS, {"user_id": user_id}
-    ):
+    for (
+        kind,
+        row_id,
+        role,
+        department_id,
+        team_name,
+        is_leader,
+        unit_id,
+        unit_name,
+        unit_kind,
+        path,
+    ) in connection.execute(_GRANTS_AND_MEMBERSHIPS, {"user_id": user_id}):
         unit = UnitRef(unit_id, unit_name, unit_kind, path)
         if kind == "g":
-            grants.append(Grant(row_id, Role(role), unit))
+            grants.append(Grant(row_id, Role(role), unit, department_id))
         else:
             memberships.append(Membership(row_id, team_name, bool(is_leader), unit))
     if now - last_seen_at > timedelta(seconds=config["SESSION_TOUCH_SECONDS"]):

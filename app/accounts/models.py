@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core import clock
@@ -73,11 +73,19 @@ class User(TimestampMixin, Base):
 
 class RoleGrant(UnitScoped, TimestampMixin, Base):
     __tablename__ = "role_grants"
-    __table_args__ = (UniqueConstraint("user_id", "role", "unit_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "role", "unit_id"),
+        # A handler works for one department (reports.Department); no other role has one.
+        CheckConstraint(
+            "(role = 'handler' AND department_id IS NOT NULL) OR (role <> 'handler' AND department_id IS NULL)",
+            name="department_iff_handler",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     role: Mapped[Role] = mapped_column(enum_column(Role))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
 
     user: Mapped[User] = relationship(back_populates="role_grants")
 

@@ -55,11 +55,20 @@ class RoleGrantSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
     role = fields.Enum(Role, by_value=True, dump_only=True)
     unit = fields.Nested(UnitRefSchema, dump_only=True)
+    department_id = fields.Integer(
+        dump_only=True, allow_none=True, metadata={"description": "the department a handler works for"}
+    )
 
 
 class RoleGrantCreateSchema(ApiSchema):
     role = fields.Enum(Role, by_value=True, required=True)
     unit_id = Id(required=True)
+
+    @validates_schema
+    def handler_needs_a_department(self, data, **kwargs):
+        if data.get("role") == Role.HANDLER:
+            # A handler works for a department: POST /departments/<id>/handlers gives the role.
+            raise ValidationError(coded("handler_needs_department"), field_name="role")
 
 
 class MyTeamSchema(ApiSchema):

@@ -88,7 +88,7 @@ def _unit_ref(unit: Unit) -> UnitRef:
 
 
 def _grant_ref(grant: RoleGrant) -> Grant:
-    return Grant(grant.id, grant.role, _unit_ref(grant.unit))
+    return Grant(grant.id, grant.role, _unit_ref(grant.unit), grant.department_id)
 
 
 def _membership_ref(membership: TeamMembership) -> Membership:
@@ -121,12 +121,17 @@ def event_unit_id(user: User) -> int | None:
 # Roles ---------------------------------------------------------------------------------
 
 
-def grant_role(user: User, role: Role, unit: Unit, by: Principal | None = None) -> RoleGrant:
-    """Give a role (idempotent); outstanding reset links die, as they were issued for lesser rights."""
+def grant_role(
+    user: User, role: Role, unit: Unit, by: Principal | None = None, department_id: int | None = None
+) -> RoleGrant:
+    """Give a role (idempotent); outstanding reset links die, as they were issued for lesser rights.
+
+    A handler's grant names the department they work for (``department_id``).
+    """
     existing = next((grant for grant in user.role_grants if grant.role == role and grant.unit_id == unit.id), None)
     if existing:
         return existing
-    grant = RoleGrant(user=user, role=role, unit=unit)
+    grant = RoleGrant(user=user, role=role, unit=unit, department_id=department_id)
     db.session.add(grant)
     try:
         with db.session.begin_nested():

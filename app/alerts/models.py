@@ -15,6 +15,7 @@ from app.core.models import Base, JSONDocument, enum_column
 
 if TYPE_CHECKING:
     from app.accounts.models import User
+    from app.core.photos import Photo
     from app.notifications.models import Notification
     from app.orgs.models import Area, Team
 
@@ -97,9 +98,24 @@ class Alert(UnitScoped, Base):
     delivered_at: Mapped[datetime | None]
     # Urgent alerts remind, once, those who have not answered.
     reminded_at: Mapped[datetime | None]
+    # One photo (a missing child, a suspect), through the same pipeline as report photos.
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("photos.id"))
 
     sender: Mapped[User] = relationship()
     area: Mapped[Area | None] = relationship()
+    stored_photo: Mapped[Photo | None] = relationship()
+
+    @property
+    def photo(self) -> dict | None:
+        """The photo as the API shows it (its URLs name the alert)."""
+        if self.stored_photo is None:
+            return None
+        return {
+            "alert_id": self.id,
+            "content_id": self.stored_photo.content_id,
+            "width": self.stored_photo.width,
+            "height": self.stored_photo.height,
+        }
 
     @property
     def is_open(self) -> bool:

@@ -9,6 +9,7 @@ from app.alerts.models import Alert, AlertRecipient
 from app.alerts.schemas import (
     AlertCreateSchema,
     AlertDetailSchema,
+    AlertPhotoUploadSchema,
     AlertPreviewSchema,
     AlertQuerySchema,
     AlertSchema,
@@ -22,8 +23,10 @@ from app.alerts.schemas import (
 )
 from app.core.access import public, require
 from app.core.api import Blueprint
+from app.core.http import body_limit
 from app.core.idempotency import idempotent, remember
 from app.core.pagination import apply_sort, paginate
+from app.core.photos import photo_response, read_upload
 from app.core.schemas import attributes
 from app.core.throttle import Throttle
 from app.errors import NotFound, Unauthorized
@@ -173,6 +176,63 @@ class AlertCap(MethodView):
     def get(self, alert_id):
         """The alert as an OASIS CAP 1.2 message, for emergency systems."""
         return Response(cap.to_cap(_alert(alert_id)), mimetype=cap.CONTENT_TYPE)
+
+
+@blp.route("/alerts/<int:alert_id>/photo")
+class AlertPhoto(MethodView):
+    @blp.errors(403, 404, 413)
+    @blp.arguments(AlertPhotoUploadSchema, location="files")
+    @blp.response(200, AlertDetailSchema)
+    @idempotent(Alert)
+    @body_limit("PHOTO_UPLOAD_MAX_BYTES", "photo_too_large")
+    def post(self, files, alert_id):
+        """Give the alert its photo (multipart ``photo``), replacing any earlier one.
+
+        Checked and re-encoded like report photos (no EXIF, no GPS); refusals are 413
+        ``photo_too_large`` and 422 ``photo_not_an_image``, ``photo_format_unsupported``,
+        ``photo_heic_unsupported``, ``photo_too_many_pixels``, ``photo_damaged``.
+        """
+        alert = _alert(alert_id)
+        require(alert.can_manage(current_user))
+        services.set_photo(alert, read_upload(files["photo"]), current_user)
+        remember(alert, 200)
+        db.session.commit()
+        return _detail(alert)
+
+    @blp.errors(403, 404)
+    @blp.response(200, AlertDetailSchema)
+    def delete(self, alert_id):
+        """Take the alert's photo away."""
+        alert = _alert(alert_id)
+        require(alert.can_manage(current_user))
+        services.remove_photo(alert)
+        db.session.commit()
+        return _detail(alert)
+
+
+def _alert_photo(alert_id: int, content_id: str, thumb: bool):
+    alert = _alert(alert_id)
+    if alert.stored_photo is None or alert.stored_photo.content_id != content_id:
+        raise NotFound("not_found", "photo not found")
+    return photo_response(alert.stored_photo, thumb)
+
+
+@blp.route("/alerts/<int:alert_id>/photo/<content_id>")
+class AlertPhotoById(MethodView):
+    @blp.errors(404)
+    @blp.response(200, content_type="image/jpeg")
+    def get(self, alert_id, content_id):
+        """The alert's photo, for everyone who may read the alert (cached privately for a year)."""
+        return _alert_photo(alert_id, content_id, thumb=False)
+
+
+@blp.route("/alerts/<int:alert_id>/photo/<content_id>/thumb")
+class AlertPhotoThumb(MethodView):
+    @blp.errors(404)
+    @blp.response(200, content_type="image/jpeg")
+    def get(self, alert_id, content_id):
+        """The alert photo's thumbnail."""
+        return _alert_photo(alert_id, content_id, thumb=True)
 
 
 @blp.route("/alerts/<int:alert_id>/answer")

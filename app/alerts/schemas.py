@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from flask import url_for
+from flask_smorest.fields import Upload
 from marshmallow import ValidationError, fields, validates_schema
 
 from app.accounts.schemas import PersonSchema
@@ -126,6 +128,24 @@ class MyAnswerSchema(ApiSchema):
     answered_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
+class AlertPhotoSchema(ApiSchema):
+    content_id = fields.String(dump_only=True)
+    url = fields.Function(
+        lambda photo: url_for("alerts.AlertPhotoById", alert_id=photo["alert_id"], content_id=photo["content_id"]),
+        dump_only=True,
+    )
+    thumb_url = fields.Function(
+        lambda photo: url_for("alerts.AlertPhotoThumb", alert_id=photo["alert_id"], content_id=photo["content_id"]),
+        dump_only=True,
+    )
+    width = fields.Integer(dump_only=True)
+    height = fields.Integer(dump_only=True)
+
+
+class AlertPhotoUploadSchema(ApiSchema):
+    photo = Upload(required=True, metadata={"description": "JPEG, PNG or WebP"})
+
+
 class AlertSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
     severity = fields.Enum(Severity, by_value=True, dump_only=True)
@@ -149,6 +169,9 @@ class AlertSchema(ApiSchema):
     recipients_total = fields.Integer(dump_only=True)
     delivered_at = fields.DateTime(dump_only=True, allow_none=True)
     is_open = fields.Boolean(dump_only=True)
+    photo = fields.Nested(
+        AlertPhotoSchema, dump_only=True, allow_none=True, metadata={"description": "null without a photo"}
+    )
 
 
 class AlertDetailSchema(AlertSchema):

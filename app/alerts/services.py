@@ -411,3 +411,29 @@ def recipients_list(alert: Alert, answer: str | None) -> Select:
     return stmt.order_by(
         case((AlertRecipient.answer.is_(None), 0), else_=1), AlertRecipient.answered_at, AlertRecipient.id
     )
+
+
+# The photo -------------------------------------------------------------------------------------------
+
+
+def set_photo(alert: Alert, data: bytes, by: Principal) -> Alert:
+    """Give the alert its photo (run through the photo pipeline), replacing any earlier one."""
+    from app.core.photos import delete_photos, store_photo
+
+    previous = alert.stored_photo
+    alert.stored_photo = store_photo(data, by.id)
+    db.session.flush()
+    if previous is not None:
+        delete_photos([previous])
+    return alert
+
+
+def remove_photo(alert: Alert) -> Alert:
+    from app.core.photos import delete_photos
+
+    previous = alert.stored_photo
+    if previous is not None:
+        alert.stored_photo = None
+        db.session.flush()
+        delete_photos([previous])
+    return alert

@@ -36,6 +36,10 @@ class Role(enum.StrEnum):
     COORDINATOR = "coordinator"
     OFFICER = "officer"
     ADMIN = "admin"
+    # A department's case handler (职能部门处置人员): held on a unit, for one department
+    # (``Grant.department_id``); sees only the cases dispatched to that department. Not a
+    # staff role: it reads no rosters and manages no accounts.
+    HANDLER = "handler"
 
 
 STAFF_ROLES = (Role.COORDINATOR, Role.OFFICER, Role.ADMIN)
@@ -60,6 +64,8 @@ class Grant:
     id: int
     role: Role
     unit: UnitRef
+    # The department a handler grant is for; None for every other role.
+    department_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +121,9 @@ class Principal:
 
     def has_role(self, roles) -> bool:
         return any(g.role in roles for g in self.grants)
+
+    def handler_grants(self) -> list[Grant]:
+        return [g for g in self.grants if g.role == Role.HANDLER and g.department_id is not None]
 
     def leads(self, team_id: int) -> bool:
         return any(m.team_id == team_id and m.is_leader for m in self.memberships)

@@ -15,13 +15,19 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from flask import current_app
-from marshmallow import fields, post_load
+from marshmallow import ValidationError, fields, post_load
 
-from app.core.schemas import ApiSchema, Range
+from app.core.schemas import ApiSchema, Range, coded
 
 EARTH_RADIUS_M = 6_371_008.8
 # Sanity bound: a radius of a thousand kilometres is not a fix, it is noise.
 MAX_ACCURACY_M = 1_000_000
+
+
+def _positive(value: float) -> None:
+    # 0 is what a device reports when it does not know: not a fix.
+    if value <= 0:
+        raise ValidationError(coded("accuracy_not_positive"))
 
 
 class GeoFixSchema(ApiSchema):
@@ -31,7 +37,7 @@ class GeoFixSchema(ApiSchema):
     lat = fields.Float(required=True, validate=Range(min=-90, max=90), metadata={"description": "WGS-84"})
     accuracy_m = fields.Float(
         required=True,
-        validate=[Range(min=0, min_inclusive=False), Range(max=MAX_ACCURACY_M)],
+        validate=[_positive, Range(max=MAX_ACCURACY_M)],
         metadata={"description": "radius in metres, > 0; above GEOFIX_ACCURACY_CAP_M the fix is flagged"},
     )
     fixed_at = fields.AwareDateTime(

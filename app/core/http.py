@@ -4,6 +4,7 @@ import gzip
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
+from flask_smorest import abort
 
 # Large JSON (rosters, queues, exports' previews) compresses 5-10×; small answers are not worth it.
 COMPRESS_MIN_BYTES = 1400
@@ -82,7 +83,37 @@ def compress_json(response: Response) -> Response:
     return response
 
 
+# Bodies larger than MAX_CONTENT_LENGTH (1 MiB of JSON) ------------------------------------------
+
+
+def body_limit(config_key: str, error: str):
+    """Let this view take bodies up to ``config[config_key]`` bytes (photo uploads); larger is a
+    413 with ``error``. The limit is set before anything reads the body (CSRF reads form data)."""
+
+    def decorate(view):
+        view.body_limit = (config_key, error)
+        return view
+
+    return decorate
+
+
+def apply_body_limit():
+    if request.endpoint is None or not request.path.startswith("/api/"):
+        return
+    from app.core.access import target_view
+
+    limit = getattr(target_view(request.endpoint, request.method), "body_limit", None)
+    if limit is None:
+        return
+    config_key, error = limit
+    request.max_content_length = current_app.config[config_key]
+    if request.content_length is not None and request.content_length > request.max_content_length:
+        abort(413, error=error, message=f"the body may be at most {request.max_content_length} bytes")
+
+
 def init_http(app: Flask) -> None:
     app.extensions["content_security_policy"] = content_security_policy(app.config)
+    # First of all before-request hooks: CSRF protection reads the form, and so the body.
+    app.before_request_funcs.setdefault(None, []).insert(0, apply_body_limit)
     app.after_request(compress_json)
     app.after_request(security_headers)

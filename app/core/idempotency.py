@@ -60,9 +60,24 @@ class InvalidIdempotencyKey(DomainError):
     error = "idempotency_key_invalid"
 
 
+def _body_parts() -> list[bytes]:
+    """The body as it means something: a multipart upload by its fields and files' contents,
+    since the browser picks a new boundary each time it sends the same photo again."""
+    if request.mimetype != "multipart/form-data":
+        return [request.get_data(cache=True)]
+    parts = []
+    for name, value in sorted(request.form.items(multi=True)):
+        parts += [b"field", name.encode(), value.encode()]
+    for name, upload in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+        content = upload.stream.read()
+        upload.stream.seek(0)
+        parts += [b"file", name.encode(), hashlib.sha256(content).digest()]
+    return parts
+
+
 def _request_hash() -> str:
     digest = hashlib.sha256()
-    for part in (request.method.encode(), request.path.encode(), request.get_data(cache=True)):
+    for part in (request.method.encode(), request.path.encode(), *_body_parts()):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
@@ -84,9 +99,17 @@ def _replay(stored: IdempotencyKey, model, request_hash: str):
     return row, stored.status_code
 
 
-def idempotent(model):
-    """Make a create-like view replay-safe under ``Idempotency-Key`` (see the module docstring)."""
+def idempotent(model, present=None):
+    """Make a create-like view replay-safe under ``Idempotency-Key`` (see the module docstring).
+
+    ``present(row)`` turns the remembered row into what the view returns, for views that answer
+    with more than the row (a report as its caller may see it).
+    """
     RESOURCE_MODELS[model.__tablename__] = model
+
+    def replay(stored, request_hash):
+        row, status = _replay(stored, model, request_hash)
+        return (present(row) if present else row), status
 
     def decorate(view):
         @functools.wraps(view)
@@ -97,7 +120,7 @@ def idempotent(model):
             key, request_hash = _parse_key(raw), _request_hash()
             stored = db.session.get(IdempotencyKey, key)
             if stored is not None:
-                return _replay(stored, model, request_hash)
+                return replay(stored, request_hash)
             claim = IdempotencyKey(
                 key=key,
                 user_id=current_user.id,
@@ -112,7 +135,7 @@ def idempotent(model):
             except IntegrityError:
                 # The same key arrived twice at once: the other request made the row.
                 db.session.expunge(claim)
-                return _replay(db.session.get(IdempotencyKey, key), model, request_hash)
+                return replay(db.session.get(IdempotencyKey, key), request_hash)
             g.idempotency_claim = claim
             return view(*args, **kwargs)
 

@@ -43,6 +43,12 @@ class NotificationKind(enum.StrEnum):
     SWAP_DONE = "swap_done"
     NO_SHOW = "no_show"
     TEST = "test"
+    REPORT_NEW = "report_new"  # to the unit's officers: a hazard was reported
+    REPORT_UPDATE = "report_update"  # to the reporter and followers: a public change
+    REPORT_ASSIGNED = "report_assigned"  # to a department's handlers: a case was dispatched
+    REPORT_STAFF = "report_staff"  # to officers: returned, resolved, reopen asked, the reporter wrote
+    REPORT_OVERDUE = "report_overdue"  # SLA escalation
+    EXPORT_READY = "export_ready"  # a large export's file can be downloaded
 
 
 class Notification(Base):

@@ -1,5 +1,6 @@
 """Rules for units, teams and areas. Services flush; views commit."""
 
+from blinker import Namespace
 from sqlalchemy import exists, select
 
 from app.audit.services import record
@@ -11,6 +12,10 @@ from app.orgs.models import PARENT_KIND, Area, MembershipStatus, Team, TeamMembe
 
 # Audit names of the organisation's rows
 SUBJECT_TYPES = {Unit: "unit", Team: "team", Area: "area"}
+
+# Sent in the creating transaction, so other domains can give a new unit what it needs
+# (reports gives a new district its default categories) without orgs knowing them.
+unit_created = Namespace().signal("unit-created")
 
 
 def create_unit(name: str, kind: UnitKind, parent: Unit | None, by: Principal | None = None) -> Unit:
@@ -27,6 +32,7 @@ def create_unit(name: str, kind: UnitKind, parent: Unit | None, by: Principal | 
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"
     db.session.flush()
     _record_created(unit, by)
+    unit_created.send(unit)
     return unit
 
 

@@ -309,6 +309,182 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/alerts/{alert_id}/photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alert_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give the alert its photo (multipart ``photo``), replacing any earlier one.
+         * @description Checked and re-encoded like report photos (no EXIF, no GPS); refusals are 413
+         *     ``photo_too_large`` and 422 ``photo_not_an_image``, ``photo_format_unsupported``,
+         *     ``photo_heic_unsupported``, ``photo_too_many_pixels``, ``photo_damaged``.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    alert_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": components["schemas"]["AlertPhotoUpload"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlertDetail"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        /** Take the alert's photo away. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    alert_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlertDetail"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{alert_id}/photo/{content_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alert_id: number;
+                content_id: string;
+            };
+            cookie?: never;
+        };
+        /** The alert's photo, for everyone who may read the alert (cached privately for a year). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    alert_id: number;
+                    content_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{alert_id}/photo/{content_id}/thumb": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alert_id: number;
+                content_id: string;
+            };
+            cookie?: never;
+        };
+        /** The alert photo's thumbnail. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    alert_id: number;
+                    content_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/alerts/{alert_id}/recipients": {
         parameters: {
             query?: never;
@@ -954,6 +1130,341 @@ export interface paths {
                         "application/json": components["schemas"]["ClientConfig"];
                     };
                 };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/departments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Departments above and below my units: those I may dispatch to, and those I administer. */
+        get: {
+            parameters: {
+                query?: {
+                    include_inactive?: boolean;
+                    page?: number;
+                    page_size?: number;
+                    /** @description only departments serving this unit */
+                    unit_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Department"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Add a department at a unit I administer, with the categories it takes by default. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DepartmentCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Department"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/departments/{department_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                department_id: number;
+            };
+            cookie?: never;
+        };
+        /** One department. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    department_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Department"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename, (de)activate, or change the categories it takes by default (admins above it). */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    department_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DepartmentUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Department"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/departments/{department_id}/handlers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                department_id: number;
+            };
+            cookie?: never;
+        };
+        /** The department's handlers, to dispatch to one of them. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    department_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Handler"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /**
+         * Make an account a handler of this department (a ``handler`` role on its unit).
+         * @description The role is taken away like any other: ``DELETE /users/<id>/roles/<grant id>``.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    department_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["HandlerCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Handler"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/{export_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                export_id: number;
+            };
+            cookie?: never;
+        };
+        /** An export I asked for: pending, ready (with its download link) or failed. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    export_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Export"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/{export_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                export_id: number;
+            };
+            cookie?: never;
+        };
+        /** The file of a ready export (409 while it is being made, 410 once it has expired). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    export_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                410: components["responses"]["GONE"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -2211,6 +2722,1482 @@ export interface paths {
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 403: components["responses"]["FORBIDDEN"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The categories of my district(s), in their order; active ones unless asked. */
+        get: {
+            parameters: {
+                query?: {
+                    include_inactive?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Category"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Add a category to a district I administer (its code stays stable). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CategoryCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Category"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-categories/{category_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_id: number;
+            };
+            cookie?: never;
+        };
+        /** One category of my district. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    category_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Category"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename, reorder, hide from nearby, deactivate, or set SLA targets (admins of the district). */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    category_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CategoryUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Category"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The officers' queue (``box=queue``) or my reports (``box=mine``), filtered, newest first.
+         * @description Keyset pages: pass the ``X-Next-Cursor`` of one page as ``cursor`` for the next.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description queue: cases I triage or handle; mine: reported or followed by me */
+                    box?: "queue" | "mine";
+                    category_id?: number[];
+                    /** @description X-Next-Cursor of the previous page */
+                    cursor?: string | null;
+                    department_id?: number;
+                    overdue?: boolean;
+                    page_size?: number;
+                    severity?: ("low" | "medium" | "high")[];
+                    /** @description created at or after */
+                    since?: string;
+                    /** @description due_at lists only cases with a deadline due */
+                    sort?: "-created_at" | "created_at" | "-updated_at" | "updated_at" | "due_at" | "-due_at";
+                    status?: ("submitted" | "accepted" | "rejected" | "duplicate" | "dispatched" | "in_progress" | "resolved" | "closed")[];
+                    /** @description the reporter's team */
+                    team_id?: number;
+                    /** @description cases in this unit's subtree */
+                    unit_id?: number;
+                    /** @description created before */
+                    until?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description cursor of the next page; absent on the last */
+                        "X-Next-Cursor"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportSummary"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /**
+         * Report a hazard. The officers of its unit are told. Photos follow, one request each.
+         * @description Send an ``Idempotency-Key`` (the outbox's id): a replay returns the same report.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReportCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["TOO_MANY_REQUESTS"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        /** One case, as I may see it, with its photos and the actions I may take. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Withdraw my report before anyone acted on it; admins delete any case of their units.
+         * @description Its timeline, comments and photos go with it; photo files once this is committed.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a submitted case (受理); officers and admins over its unit.
+         * @description 403 when my role does not allow it; 409 ``invalid_transition`` when the case's state does not (also ``reopen_period_over``, ``report_changed``).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["Note"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a resolved case after checking it (核查结案); officers.
+         * @description 403 when my role does not allow it; 409 ``invalid_transition`` when the case's state does not (also ``reopen_period_over``, ``report_changed``).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["Note"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        /** Comments, oldest first: all for staff and handlers, public ones for the reporter. */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    report_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Comment"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Comment on a case: staff and handlers internally (default) or publicly, the reporter publicly. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CommentCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Comment"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/dispatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dispatch an accepted case to a department serving its unit (default: the category's route), optionally to one handler (派遣).
+         * @description 403 when my role does not allow it; 409 ``invalid_transition`` when the case's state does not (also ``reopen_period_over``, ``report_changed``).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["Dispatch"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/follow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Follow an open case found nearby instead of reporting it again ("add your photo instead"). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        /** Stop following a case. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/mark-duplicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a submitted or accepted case a duplicate of another open case in my scope; its reporter then follows that case.
+         * @description 403 when my role does not allow it; 409 ``invalid_transition`` when the case's state does not (also ``reopen_period_over``, ``report_changed``).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Duplicate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add one photo to a case (multipart ``photo``, at most REPORT_MAX_PHOTOS per person).
+         * @description The reporter's and followers' photos show the hazard, the handler's the work done. The
+         *     photo is checked by its content, re-encoded without EXIF or GPS, and thumbnailed.
+         *     Refusals: 413 ``photo_too_large``; 422 ``photo_not_an_image``, ``photo_format_unsupported``,
+         *     ``photo_heic_unsupported``, ``photo_too_many_pixels``, ``photo_damaged``; 409
+         *     ``photo_limit_reached``, ``report_photos_closed``. Send an ``Idempotency-Key``.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": components["schemas"]["PhotoUpload"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportPhoto"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                429: components["responses"]["TOO_MANY_REQUESTS"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/photos/{content_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                content_id: string;
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        /** A photo of a case I may see (cached privately for a year: its content id never changes). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    content_id: string;
+                    report_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/photos/{content_id}/thumb": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                content_id: string;
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        /** A photo's thumbnail (long edge PHOTO_THUMB_EDGE). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    content_id: string;
+                    report_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a submitted case, with the reason the reporter will read.
+         * @description 403 when my role does not allow it; 409 ``invalid_transition`` when the case's state does not (also ``reopen_period_over``, ``report_changed``).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Reason"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen a resolved or closed case within REPORT_REOPEN_DAYS; officers.
+         * @description 403 when my role does not allow it; 409 ``invalid_transition`` when the case's state does not (also ``reopen_period_over``, ``report_changed``).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Reason"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/request-reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask the officers to reopen my resolved or closed case (within REPORT_REOPEN_DAYS); they are told.
+         * @description 403 when my role does not allow it; 409 ``invalid_transition`` when the case's state does not (also ``reopen_period_over``, ``report_changed``).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Reason"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report the work done, with a note (反馈); photos go up before, while in progress.
+         * @description 403 when my role does not allow it; 409 ``invalid_transition`` when the case's state does not (also ``reopen_period_over``, ``report_changed``).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Resolve"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Return a dispatched case to the officers, with a reason (退回); its handlers.
+         * @description 403 when my role does not allow it; 409 ``invalid_transition`` when the case's state does not (also ``reopen_period_over``, ``report_changed``).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Reason"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start work on a dispatched case (处置); its handlers.
+         * @description 403 when my role does not allow it; 409 ``invalid_transition`` when the case's state does not (also ``reopen_period_over``, ``report_changed``).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["Note"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                409: components["responses"]["CONFLICT"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        /** Every change of the case, oldest first: who, when, what, with which note (public ones for the reporter). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    report_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Event"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/bulk-dispatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dispatch several accepted cases at once; each answers for itself (``error`` null when done). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BulkDispatch"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BulkResult"][];
+                    };
+                };
+                400: components["responses"]["BAD_REQUEST"];
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The filtered queue as CSV or XLSX (officers and admins).
+         * @description Up to REPORT_EXPORT_SYNC_MAX_ROWS cases answer at once; more become a job whose file is
+         *     announced in my inbox (``export_ready``) and downloaded from ``/exports/<id>/download``.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description queue: cases I triage or handle; mine: reported or followed by me */
+                    box?: "queue" | "mine";
+                    category_id?: number[];
+                    department_id?: number;
+                    format?: "csv" | "xlsx";
+                    overdue?: boolean;
+                    severity?: ("low" | "medium" | "high")[];
+                    /** @description created at or after */
+                    since?: string;
+                    status?: ("submitted" | "accepted" | "rejected" | "duplicate" | "dispatched" | "in_progress" | "resolved" | "closed")[];
+                    /** @description the reporter's team */
+                    team_id?: number;
+                    /** @description cases in this unit's subtree */
+                    unit_id?: number;
+                    /** @description created before */
+                    until?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the file (CSV UTF-8 with BOM, or XLSX) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description too many cases: a job makes the file and tells me */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Export"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases in a bounding box with the queue's filters, clustered on a grid sized for the zoom. */
+        get: {
+            parameters: {
+                query: {
+                    /** @description min_lon,min_lat,max_lon,max_lat (WGS-84) */
+                    bbox: string;
+                    /** @description queue: cases I triage or handle; mine: reported or followed by me */
+                    box?: "queue" | "mine";
+                    category_id?: number[];
+                    department_id?: number;
+                    overdue?: boolean;
+                    severity?: ("low" | "medium" | "high")[];
+                    /** @description created at or after */
+                    since?: string;
+                    status?: ("submitted" | "accepted" | "rejected" | "duplicate" | "dispatched" | "in_progress" | "resolved" | "closed")[];
+                    /** @description the reporter's team */
+                    team_id?: number;
+                    /** @description cases in this unit's subtree */
+                    unit_id?: number;
+                    /** @description created before */
+                    until?: string;
+                    zoom: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Map"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/nearby": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open cases of this category within REPORT_NEARBY_RADIUS_M, from the last REPORT_NEARBY_DAYS.
+         * @description Category, distance, time and status only; none for discreet categories (可疑人员, 矛盾纠纷).
+         */
+        get: {
+            parameters: {
+                query: {
+                    category_id: number;
+                    lat: number;
+                    lon: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Nearby"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 503: components["responses"]["SERVICE_UNAVAILABLE"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -4351,6 +6338,8 @@ export interface components {
             readonly is_test: boolean;
             readonly lat: number | null;
             readonly lon: number | null;
+            /** @description null without a photo */
+            readonly photo: components["schemas"]["AlertPhoto"] | (Record<string, never> | null);
             readonly radius_m: number | null;
             readonly recipients_total: number;
             readonly sender: components["schemas"]["Person"];
@@ -4407,6 +6396,8 @@ export interface components {
             readonly lat: number | null;
             readonly lon: number | null;
             readonly mine: components["schemas"]["MyAnswer"] | (Record<string, never> | null);
+            /** @description null without a photo */
+            readonly photo: components["schemas"]["AlertPhoto"] | (Record<string, never> | null);
             readonly radius_m: number | null;
             readonly recipients_total: number;
             readonly sender: components["schemas"]["Person"];
@@ -4419,6 +6410,20 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string | null;
             readonly version: number;
+        };
+        AlertPhoto: {
+            readonly content_id: string;
+            readonly height: number;
+            readonly thumb_url: unknown;
+            readonly url: unknown;
+            readonly width: number;
+        };
+        AlertPhotoUpload: {
+            /**
+             * Format: binary
+             * @description JPEG, PNG or WebP
+             */
+            photo: string;
         };
         AlertPreview: {
             audience: components["schemas"]["Audience"];
@@ -4515,7 +6520,7 @@ export interface components {
             area_id?: number;
             /** @enum {unknown} */
             kind: "unit" | "teams" | "roles" | "area" | "on_duty" | "area_today";
-            roles?: ("member" | "coordinator" | "officer" | "admin")[];
+            roles?: ("member" | "coordinator" | "officer" | "admin" | "handler")[];
             team_ids?: number[];
             unit_id?: number;
         };
@@ -4533,9 +6538,61 @@ export interface components {
             readonly subject_type: string | null;
             readonly unit: components["schemas"]["UnitRef"] | (Record<string, never> | null);
         };
+        BulkDispatch: {
+            /** @description default: the department the category routes to */
+            department_id?: number;
+            /** @description one handler of the department; default: any of them */
+            handler_id?: number;
+            note?: string;
+            report_ids: number[];
+        };
+        BulkResult: {
+            /** @description null when dispatched */
+            readonly error: string | null;
+            readonly id: number;
+            /** @enum {unknown|null} */
+            readonly status: "submitted" | "accepted" | "rejected" | "duplicate" | "dispatched" | "in_progress" | "resolved" | "closed" | null;
+        };
         CalendarLink: {
             /** @description subscribe to it in the phone's calendar */
             readonly url: string;
+        };
+        Category: {
+            /** @description stable, e.g. fire_hazard (Open311 service_code) */
+            readonly code: string;
+            readonly id: number;
+            readonly is_active: boolean;
+            readonly name: string;
+            /** @description false: its cases are never shown as nearby duplicates */
+            readonly shows_nearby: boolean;
+            /** @description targets of its own; other severities use the defaults */
+            readonly sla: components["schemas"]["SlaTarget"][];
+            readonly sort_order: number;
+            /** @description the district */
+            readonly unit: components["schemas"]["UnitRef"];
+        };
+        CategoryCreate: {
+            code: string;
+            name: string;
+            /** @default true */
+            shows_nearby: boolean;
+            sla?: components["schemas"]["SlaTarget"][];
+            /** @default 0 */
+            sort_order: number;
+            /** @description a district */
+            unit_id: number;
+        };
+        CategoryRef: {
+            readonly code: string;
+            readonly id: number;
+            readonly name: string;
+        };
+        CategoryUpdate: {
+            is_active?: boolean;
+            name?: string;
+            shows_nearby?: boolean;
+            sla?: components["schemas"]["SlaTarget"][];
+            sort_order?: number;
         };
         Check: {
             readonly ok: boolean;
@@ -4544,6 +6601,23 @@ export interface components {
             readonly map: components["schemas"]["MapConfig"];
             readonly password_min_length: number;
         };
+        Comment: {
+            /** @description null for the reporter's view of staff */
+            readonly author: components["schemas"]["PersonRef"] | (Record<string, never> | null);
+            /** @enum {unknown} */
+            readonly author_role: "officer" | "handler" | "reporter" | "system";
+            readonly body: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly id: number;
+            readonly is_mine: boolean;
+            readonly is_public: boolean;
+        };
+        CommentCreate: {
+            body: string;
+            /** @description staff: default false (internal); the reporter's comments are always public */
+            is_public?: boolean;
+        };
         Consumer: {
             /** Format: date-time */
             readonly last_heartbeat_at: string | null;
@@ -4551,6 +6625,31 @@ export interface components {
         };
         CsrfToken: {
             readonly csrf_token: string;
+        };
+        Department: {
+            /** @description categories it takes by default in its unit's subtree */
+            readonly category_ids: unknown;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly id: number;
+            readonly is_active: boolean;
+            readonly name: string;
+            /** @description it serves this unit's subtree */
+            readonly unit: components["schemas"]["UnitRef"];
+        };
+        DepartmentCreate: {
+            category_ids?: number[];
+            name: string;
+            unit_id: number;
+        };
+        DepartmentRef: {
+            readonly id: number;
+            readonly name: string;
+        };
+        DepartmentUpdate: {
+            category_ids?: number[];
+            is_active?: boolean;
+            name?: string;
         };
         Device: {
             /** @description e.g. WeChat, Chrome */
@@ -4564,9 +6663,20 @@ export interface components {
             /** @description e.g. Android, iPhone */
             readonly system: string | null;
         };
+        Dispatch: {
+            /** @description default: the department the category routes to */
+            department_id?: number;
+            /** @description one handler of the department; default: any of them */
+            handler_id?: number;
+            note?: string;
+        };
         Drop: {
             /** @description coordinators: take this person off the shift (approves a late drop) */
             user_id?: number;
+        };
+        Duplicate: {
+            duplicate_of_id: number;
+            note?: string;
         };
         Error: {
             /** @description the HTTP status */
@@ -4583,6 +6693,43 @@ export interface components {
             message?: string;
             /** @description the HTTP status phrase */
             status?: string;
+        };
+        Event: {
+            /** @description created, accept, reject, mark_duplicate, dispatch, return, start, resolve, close, reopen, request_reopen, overdue, escalated */
+            readonly action: string;
+            /** @description staff only */
+            readonly actor: components["schemas"]["PersonRef"] | (Record<string, never> | null);
+            /** @enum {unknown} */
+            readonly actor_role: "officer" | "handler" | "reporter" | "system";
+            /** Format: date-time */
+            readonly at: string;
+            readonly department: components["schemas"]["DepartmentRef"] | (Record<string, never> | null);
+            readonly duplicate_of_id: number | null;
+            /** @enum {unknown|null} */
+            readonly from_status: "submitted" | "accepted" | "rejected" | "duplicate" | "dispatched" | "in_progress" | "resolved" | "closed" | null;
+            readonly id: number;
+            /** @description the reporter sees it */
+            readonly is_public: boolean;
+            readonly note: string | null;
+            /** @enum {unknown|null} */
+            readonly to_status: "submitted" | "accepted" | "rejected" | "duplicate" | "dispatched" | "in_progress" | "resolved" | "closed" | null;
+        };
+        Export: {
+            readonly byte_size: number | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly download_url: unknown;
+            /** Format: date-time */
+            readonly expires_at: string;
+            readonly filename: string | null;
+            /** Format: date-time */
+            readonly finished_at: string | null;
+            readonly format: string;
+            readonly id: number;
+            readonly kind: string;
+            readonly row_count: number | null;
+            /** @enum {unknown} */
+            readonly status: "pending" | "ready" | "failed";
         };
         FieldError: {
             /** @description what is wrong, e.g. too_short */
@@ -4607,6 +6754,13 @@ export interface components {
             lat: number;
             /** @description WGS-84 */
             lon: number;
+        };
+        Handler: {
+            readonly display_name: string;
+            readonly id: number;
+        };
+        HandlerCreate: {
+            user_id: number;
         };
         Health: {
             readonly consumer: components["schemas"]["Consumer"];
@@ -4665,6 +6819,24 @@ export interface components {
             password: string;
             phone: string;
         };
+        Map: {
+            /** @description grid cell size in degrees */
+            readonly cell_deg: number;
+            readonly clusters: components["schemas"]["MapCluster"][];
+            readonly points: components["schemas"]["MapPoint"][];
+            /** @description cases in the box (within the returned cells) */
+            readonly total: number;
+            /** @description more cells than MAP_MAX_CELLS: zoom in */
+            readonly truncated: boolean;
+            readonly zoom: number;
+        };
+        MapCluster: {
+            readonly count: number;
+            readonly lat: number;
+            /** @description mean position of its cases */
+            readonly lon: number;
+            readonly overdue: number;
+        };
         MapConfig: {
             readonly attribution: string | null;
             /**
@@ -4675,6 +6847,17 @@ export interface components {
             readonly max_zoom: number;
             /** @description XYZ template; null: plain background */
             readonly tile_url: string | null;
+        };
+        MapPoint: {
+            readonly category_id: number;
+            readonly id: number;
+            readonly is_overdue: boolean;
+            readonly lat: number;
+            readonly lon: number;
+            /** @enum {unknown} */
+            readonly severity: "low" | "medium" | "high";
+            /** @enum {unknown} */
+            readonly status: "submitted" | "accepted" | "rejected" | "duplicate" | "dispatched" | "in_progress" | "resolved" | "closed";
         };
         Me: {
             /** @description what the app may offer this person; see core/access.py */
@@ -4738,12 +6921,27 @@ export interface components {
             readonly name: string;
             readonly unit: components["schemas"]["UnitRef"];
         };
+        Nearby: {
+            readonly category: components["schemas"]["CategoryRef"];
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly distance_m: number;
+            /** @description to follow it instead of reporting again */
+            readonly id: number;
+            readonly is_following: boolean;
+            readonly is_mine: boolean;
+            /** @enum {unknown} */
+            readonly status: "submitted" | "accepted" | "rejected" | "duplicate" | "dispatched" | "in_progress" | "resolved" | "closed";
+        };
+        Note: {
+            note?: string;
+        };
         Notification: {
             /** Format: date-time */
             readonly created_at: string;
             readonly id: number;
             /** @enum {unknown} */
-            readonly kind: "alert" | "alert_updated" | "alert_cancelled" | "alert_reminder" | "shifts_open" | "shift_reminder" | "shift_changed" | "shift_cancelled" | "waitlist_promoted" | "drop_requested" | "swap_taken" | "swap_done" | "no_show" | "test";
+            readonly kind: "alert" | "alert_updated" | "alert_cancelled" | "alert_reminder" | "shifts_open" | "shift_reminder" | "shift_changed" | "shift_cancelled" | "waitlist_promoted" | "drop_requested" | "swap_taken" | "swap_done" | "no_show" | "test" | "report_new" | "report_update" | "report_assigned" | "report_staff" | "report_overdue" | "export_ready";
             /** @description title, body, url and per kind its details */
             readonly payload: {
                 [key: string]: unknown;
@@ -4892,6 +7090,25 @@ export interface components {
             readonly display_name: string;
             readonly id: number;
         };
+        PersonRef: {
+            readonly display_name: string;
+            readonly id: number;
+        };
+        PhotoUpload: {
+            /**
+             * Format: binary
+             * @description JPEG, PNG or WebP; one per request
+             */
+            photo: string;
+        };
+        Position: {
+            readonly accuracy_m: number;
+            /** Format: date-time */
+            readonly fixed_at: string | null;
+            readonly is_imprecise: boolean;
+            readonly lat: number;
+            readonly lon: number;
+        };
         Presence: {
             /**
              * Format: date-time
@@ -4914,6 +7131,9 @@ export interface components {
         Queue: {
             readonly ok: boolean;
             readonly pending: number | null;
+        };
+        Reason: {
+            reason: string;
         };
         Recipient: {
             /** @enum {unknown|null} */
@@ -4949,15 +7169,159 @@ export interface components {
             password: string;
             phone: string;
         };
+        Report: {
+            /** Format: date-time */
+            readonly accepted_at: string | null;
+            /** @description workflow actions I may take now, e.g. accept, reject, dispatch */
+            readonly actions: string[];
+            readonly address: string | null;
+            readonly can_add_photo: boolean;
+            readonly can_comment: boolean;
+            readonly can_comment_internally: boolean;
+            readonly can_delete: boolean;
+            readonly can_follow: boolean;
+            readonly category: components["schemas"]["CategoryRef"];
+            /** Format: date-time */
+            readonly closed_at: string | null;
+            readonly cover_thumb_url: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly department: components["schemas"]["DepartmentRef"] | (Record<string, never> | null);
+            readonly description: string | null;
+            /**
+             * Format: date-time
+             * @description the SLA deadline now due
+             */
+            readonly due_at: string | null;
+            readonly duplicate_of_id: number | null;
+            /** @description 0; 1 officers told; 2 the street above told */
+            readonly escalation_level: number | null;
+            readonly follower_count: number | null;
+            readonly handler: components["schemas"]["PersonRef"] | (Record<string, never> | null);
+            readonly id: number;
+            readonly is_following: boolean;
+            /** @description I reported it */
+            readonly is_mine: boolean;
+            readonly is_overdue: boolean;
+            readonly photo_count: number;
+            readonly photos: components["schemas"]["ReportPhoto"][];
+            readonly position: components["schemas"]["Position"] | (Record<string, never> | null);
+            readonly reporter: components["schemas"]["Reporter"] | (Record<string, never> | null);
+            /** Format: date-time */
+            readonly resolved_at: string | null;
+            /** @enum {unknown} */
+            readonly severity: "low" | "medium" | "high";
+            /** @enum {unknown} */
+            readonly status: "submitted" | "accepted" | "rejected" | "duplicate" | "dispatched" | "in_progress" | "resolved" | "closed";
+            readonly team: components["schemas"]["ReportTeam"] | (Record<string, never> | null);
+            readonly unit: components["schemas"]["UnitRef"];
+            /** Format: date-time */
+            readonly updated_at: string;
+            /**
+             * @description staff, handler, reporter or follower
+             * @enum {unknown}
+             */
+            readonly viewer: "staff" | "handler" | "reporter" | "follower";
+        };
+        ReportCreate: {
+            /** @default null */
+            address: string | null;
+            category_id: number;
+            /** @default  */
+            description: string;
+            position: components["schemas"]["GeoFix"];
+            /**
+             * @default medium
+             * @enum {unknown}
+             */
+            severity: "low" | "medium" | "high";
+            /** @description default: the reporter's own unit */
+            unit_id?: number;
+        };
+        Reporter: {
+            readonly display_name: string;
+            readonly id: number;
+            /** @description officers and admins over the case only */
+            readonly phone: string | null;
+        };
+        ReportPhoto: {
+            /** @description the photo's id in its URLs */
+            readonly content_id: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly height: number;
+            readonly is_mine: boolean;
+            /** @enum {unknown} */
+            readonly kind: "report" | "resolution";
+            readonly thumb_url: string;
+            readonly url: string;
+            readonly width: number;
+        };
+        ReportSummary: {
+            /** Format: date-time */
+            readonly accepted_at: string | null;
+            /** @description workflow actions I may take now, e.g. accept, reject, dispatch */
+            readonly actions: string[];
+            readonly address: string | null;
+            readonly category: components["schemas"]["CategoryRef"];
+            /** Format: date-time */
+            readonly closed_at: string | null;
+            readonly cover_thumb_url: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly department: components["schemas"]["DepartmentRef"] | (Record<string, never> | null);
+            readonly description: string | null;
+            /**
+             * Format: date-time
+             * @description the SLA deadline now due
+             */
+            readonly due_at: string | null;
+            readonly duplicate_of_id: number | null;
+            /** @description 0; 1 officers told; 2 the street above told */
+            readonly escalation_level: number | null;
+            readonly handler: components["schemas"]["PersonRef"] | (Record<string, never> | null);
+            readonly id: number;
+            readonly is_following: boolean;
+            /** @description I reported it */
+            readonly is_mine: boolean;
+            readonly is_overdue: boolean;
+            readonly photo_count: number;
+            readonly position: components["schemas"]["Position"] | (Record<string, never> | null);
+            readonly reporter: components["schemas"]["Reporter"] | (Record<string, never> | null);
+            /** Format: date-time */
+            readonly resolved_at: string | null;
+            /** @enum {unknown} */
+            readonly severity: "low" | "medium" | "high";
+            /** @enum {unknown} */
+            readonly status: "submitted" | "accepted" | "rejected" | "duplicate" | "dispatched" | "in_progress" | "resolved" | "closed";
+            readonly team: components["schemas"]["ReportTeam"] | (Record<string, never> | null);
+            readonly unit: components["schemas"]["UnitRef"];
+            /** Format: date-time */
+            readonly updated_at: string;
+            /**
+             * @description staff, handler, reporter or follower
+             * @enum {unknown}
+             */
+            readonly viewer: "staff" | "handler" | "reporter" | "follower";
+        };
+        ReportTeam: {
+            readonly id: number;
+            readonly name: string;
+        };
+        Resolve: {
+            note: string;
+        };
         RoleGrant: {
+            /** @description the department a handler works for */
+            readonly department_id: number | null;
             readonly id: number;
             /** @enum {unknown} */
-            readonly role: "member" | "coordinator" | "officer" | "admin";
+            readonly role: "member" | "coordinator" | "officer" | "admin" | "handler";
             readonly unit: components["schemas"]["UnitRef"];
         };
         RoleGrantCreate: {
             /** @enum {unknown} */
-            role: "member" | "coordinator" | "officer" | "admin";
+            role: "member" | "coordinator" | "officer" | "admin" | "handler";
             unit_id: number;
         };
         RosterUser: {
@@ -5077,6 +7441,12 @@ export interface components {
             /** @enum {unknown} */
             readonly status: "active" | "drop_requested" | "dropped";
             readonly user: components["schemas"]["Person"];
+        };
+        SlaTarget: {
+            accept_minutes: number;
+            resolve_minutes: number;
+            /** @enum {unknown} */
+            severity: "low" | "medium" | "high";
         };
         Subscription: {
             /** Format: date-time */
@@ -5249,6 +7619,15 @@ export interface components {
         };
         /** @description Not Found */
         NOT_FOUND: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Request Entity Too Large */
+        REQUEST_ENTITY_TOO_LARGE: {
             headers: {
                 [name: string]: unknown;
             };

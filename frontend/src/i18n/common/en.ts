@@ -40,6 +40,7 @@ const en: Translation<typeof zh> = {
   'role.coordinator': 'Coordinator',
   'role.officer': 'Community officer',
   'role.admin': 'Administrator',
+  'role.handler': 'Department handler',
   'kind.district': 'District',
   'kind.street': 'Street',
   'kind.community': 'Community',

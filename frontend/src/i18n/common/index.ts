@@ -15,6 +15,7 @@ export const ROLE_LABEL = {
   coordinator: 'role.coordinator',
   officer: 'role.officer',
   admin: 'role.admin',
+  handler: 'role.handler',
 } as const satisfies Record<RoleName, Parameters<typeof t>[0]>;
 
 export const KIND_LABEL = {

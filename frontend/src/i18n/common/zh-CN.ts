@@ -38,6 +38,7 @@ export default {
   'role.coordinator': '协调员',
   'role.officer': '社区民警',
   'role.admin': '管理员',
+  'role.handler': '部门处置人员',
   'kind.district': '区',
   'kind.street': '街乡',
   'kind.community': '社区',
