@@ -1,5 +1,5 @@
 """Journey 3 on a phone (issue 10): a member standing in the patrol area checks in with one tap;
-another checks in without a position; a third is checked in by proxy; the coordinator sees who is
+another checks in without a position; a third is checked in by proxy by their leader; the coordinator sees who is
 on duty (list, and map with the tile server unreachable), the shift's attendance with its flags,
 corrects one with a reason, and then the hours by member; a member sees their own hours."""
 
@@ -92,17 +92,26 @@ def test_check_in_on_duty_and_hours(phone, sign_in, shot):
     assert latin_words(no_position) == []
     shots(shot, no_position, "03-no-position")
 
-    # 3. The coordinator checks in the member without a smartphone (as a leader would), by proxy.
-    coordinator.goto(f"/shifts/{shift['id']}/attendance")
+    # 3. Their team leader checks in the member without a smartphone, by proxy, from the shift's page.
+    no_position_id = user_id(coordinator, no_position_phone)
+    status, _ = api(coordinator, "PATCH", f"/teams/{shift['team']['id']}/members/{no_position_id}", {"is_leader": True})
+    assert status == 200
+    no_position.goto(f"/shifts/{shift['id']}")
+    no_position.get_by_test_id("to-attendance").click()
     no_phone_id = user_id(coordinator, no_phone_number)
-    coordinator.get_by_test_id(f"proxy-in-{no_phone_id}").click()
-    expect(coordinator.get_by_test_id(f"att-{no_phone_id}")).to_contain_text("代签")
+    no_position.get_by_test_id(f"proxy-in-{no_phone_id}").click()
+    expect(no_position.get_by_test_id(f"att-{no_phone_id}")).to_contain_text("由 不给定位的队员 代签")
+    expect(no_position.get_by_test_id(f"correct-{no_phone_id}")).to_have_count(0)  # corrections are the coordinator's
+    shots(shot, no_position, "04-leader-proxy")
+
+    coordinator.goto(f"/shifts/{shift['id']}/attendance")
     expect(coordinator.get_by_test_id("att-summary")).to_contain_text("已签到 3 人")
     member_id = user_id(coordinator, PHONES["member"])
     expect(coordinator.get_by_test_id(f"att-{member_id}")).to_contain_text("在巡逻区域内")
     expect(coordinator.get_by_test_id(f"att-{member_id}")).to_contain_text("准时")
+    expect(coordinator.get_by_test_id(f"att-{no_phone_id}")).to_contain_text("代签")
     assert latin_words(coordinator) == []
-    shots(shot, coordinator, "04-attendance")
+    shots(shot, coordinator, "05-attendance")
 
     # 4. Who is on duty now: the list, and the map on its plain background (tiles unreachable).
     failed_tiles = serve_unreachable_tiles(coordinator)
@@ -120,18 +129,17 @@ def test_check_in_on_duty_and_hours(phone, sign_in, shot):
     expect(coordinator.get_by_test_id("on-duty-page")).to_contain_text("2 人没有位置")
     assert failed_tiles, "the map asked the unreachable tile server for tiles"
     assert latin_words(coordinator) == []
-    shots(shot, coordinator, "05-on-duty")
+    shots(shot, coordinator, "06-on-duty")
 
     # 5. A correction with a reason: the member without a position patrolled the whole shift.
     coordinator.goto(f"/shifts/{shift['id']}/attendance")
-    no_position_id = user_id(coordinator, no_position_phone)
     coordinator.get_by_test_id(f"correct-{no_position_id}").click()
     ends = starts + timedelta(hours=2)
     coordinator.get_by_test_id(f"correct-in-{no_position_id}").fill(starts.strftime("%Y-%m-%dT%H:%M"))
     coordinator.get_by_test_id(f"correct-out-{no_position_id}").fill(ends.strftime("%Y-%m-%dT%H:%M"))
     coordinator.get_by_test_id(f"correct-save-{no_position_id}").click()
     expect(coordinator.get_by_test_id(f"correct-reason-{no_position_id}-error")).to_have_text("此项必填。")
-    shots(shot, coordinator, "06-correcting")
+    shots(shot, coordinator, "07-correcting")
     coordinator.get_by_test_id(f"correct-reason-{no_position_id}").fill("队长确认全程在岗")
     coordinator.get_by_test_id(f"correct-save-{no_position_id}").click()
     row = coordinator.get_by_test_id(f"att-{no_position_id}")
@@ -148,17 +156,17 @@ def test_check_in_on_duty_and_hours(phone, sign_in, shot):
     expect(coordinator.get_by_test_id(f"member-hours-{member_id}")).to_be_visible()
     expect(coordinator.get_by_test_id("hours-export")).to_have_count(0)  # GET /hours/export is not in the API yet
     assert latin_words(coordinator) == []
-    shots(shot, coordinator, "07-hours-by-member")
+    shots(shot, coordinator, "08-hours-by-member")
 
     # 7. The member checks out, and sees their own month.
     member.get_by_test_id("checkout-button").click()
     expect(member.get_by_test_id("checkout-time")).to_contain_text("已签退")
-    shots(shot, member, "08-checked-out")
+    shots(shot, member, "09-checked-out")
     member.get_by_test_id("tile-hours").click()
     expect(member.get_by_test_id("hours-total")).to_contain_text("共计")
     expect(member.get_by_test_id(f"hours-row-{shift['id']}")).to_contain_text("准时")
     assert latin_words(member) == []
-    shots(shot, member, "09-my-hours")
+    shots(shot, member, "10-my-hours")
 
 
 def test_check_in_screens_in_english(phone, sign_in, shot):
