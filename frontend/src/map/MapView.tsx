@@ -22,8 +22,10 @@ interface MapViewProps {
   areas: MapArea[];
   points?: MapPoint[];
   testid?: string;
-  /** tall: a screen's main map; small: a still thumbnail in a list row. */
-  size?: 'small' | 'normal' | 'tall';
+  /** A screen's main map. */
+  tall?: boolean;
+  /** A still thumbnail in a list row: no dragging, no zoom. */
+  small?: boolean;
   /** Areas can be chosen by tapping them; the chosen one stands out. */
   selected?: MapArea['id'] | null;
   onSelect?: (id: MapArea['id']) => void;
@@ -35,7 +37,7 @@ interface MapViewProps {
 
 function Map(props: MapViewProps) {
   const points = props.points ?? [];
-  const still = props.size === 'small';
+  const still = !!props.small;
   const { selected, onSelect, labelled } = props;
   const latestSelect = useRef(onSelect);
   latestSelect.current = onSelect;
@@ -63,11 +65,10 @@ function Map(props: MapViewProps) {
     still ? STILL : {},
   );
   if (failed) return <p class="alert alert-error">{t('map.failed')}</p>;
-  const size = props.size ?? 'normal';
   return (
     <div
       ref={element}
-      class={'map' + (size === 'tall' ? ' map-tall' : size === 'small' ? ' map-small' : '')}
+      class={'map' + (props.tall ? ' map-tall' : '') + (still ? ' map-small' : '')}
       role={still ? 'img' : 'region'}
       aria-label={still ? props.areas.map((a) => a.name).join(', ') || t('map.label') : t('map.label')}
       translate={false}
@@ -105,7 +106,7 @@ function WhenVisible(props: { children: () => ComponentChildren; class: string; 
 export function MapView(props: MapViewProps) {
   if (!props.lazy) return <Map {...props} />;
   return (
-    <WhenVisible class={'map map-plain' + (props.size === 'small' ? ' map-small' : '')} testid={props.testid}>
+    <WhenVisible class={'map map-plain' + (props.small ? ' map-small' : '')} testid={props.testid}>
       {() => <Map {...props} />}
     </WhenVisible>
   );

@@ -60,7 +60,7 @@ export default function OnDuty() {
       <p class="muted small">{t('onduty.updated', { time: clock(updated) })}</p>
       {list.items.length > 0 && (
         <section aria-label={t('onduty.map')}>
-          <MapView areas={areas} points={points} labelled size="tall" testid="on-duty-map" />
+          <MapView areas={areas} points={points} labelled tall testid="on-duty-map" />
           {withoutPosition > 0 && <p class="muted small">{t('onduty.noPosition', { n: withoutPosition })}</p>}
         </section>
       )}

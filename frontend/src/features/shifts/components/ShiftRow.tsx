@@ -51,7 +51,7 @@ export function useAreas(ids: number[]): MapArea[] {
 export function AreaThumb({ areaId, me, testid }: { areaId: number; me?: Position; testid?: string }) {
   const area = useAreas([areaId]);
   if (!area.length) return null;
-  return <MapView areas={area} points={me ? [{ position: me, label: '', kind: 'me' }] : []} size="small" lazy testid={testid} />;
+  return <MapView areas={area} points={me ? [{ position: me, label: '', kind: 'me' }] : []} small lazy testid={testid} />;
 }
 
 /** One shift in a list: when, where, for whom, the fill; tap for the shift's page. */
