@@ -7,7 +7,6 @@ const en: Translation<typeof zh> = {
   'duty.onDutyTitle': 'On duty',
   'duty.none': 'You have not signed up for a shift yet.',
   'duty.find': 'Find a shift',
-  'duty.myShifts': 'My shifts',
   'duty.savedCopy': 'Offline: your shifts as last saved.',
 
   'checkin.button': 'Check in',

@@ -6,7 +6,6 @@ export default {
   'duty.onDutyTitle': '正在值班',
   'duty.none': '您还没有报名班次。',
   'duty.find': '找班次报名',
-  'duty.myShifts': '我的班次',
   'duty.savedCopy': '离线显示：这是上次保存的班次。',
 
   // check-in and check-out

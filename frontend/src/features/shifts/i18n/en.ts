@@ -11,7 +11,6 @@ const en: Translation<typeof zh> = {
   'shift.leaderPresent': 'Leader on it',
   'shift.leaderHeld': 'One place kept for a leader',
   'shift.cancelled': 'Cancelled',
-  'shift.edited': 'Edited',
   'shift.oneOff': 'One-off',
   'shift.next': 'Next shift',
   'shift.distance': 'about {km} km',
@@ -20,7 +19,6 @@ const en: Translation<typeof zh> = {
   'shift.mine.active': 'Signed up',
   'shift.mine.drop_requested': 'Asked to drop',
   'shift.mine.waitlisted': 'On the waitlist',
-  'shift.team': 'Team: {team}',
   'shift.wholeUnit': 'All members of {unit}',
   'shift.open': 'Open',
 
@@ -178,7 +176,6 @@ const en: Translation<typeof zh> = {
   'pattern.noSkipped': 'No days skipped.',
   'pattern.create': 'Save and make the shifts',
   'pattern.save': 'Save changes',
-  'pattern.saved': 'Saved.',
   'pattern.changed': '{updated} future shifts follow the change; {removed} no longer needed were cancelled.',
   'pattern.leftAlone': {
     one: 'This shift has people on it or was edited by hand, so it was left as it was. Please check it:',
@@ -192,11 +189,9 @@ const en: Translation<typeof zh> = {
   'pattern.toBoard': 'Open the week board',
   'pattern.summaryError': 'Please check the marked fields.',
 
-  'swaps.title': 'Swap approvals',
   'swaps.waiting': 'Waiting for approval',
   'swaps.waitingEmpty': 'No swaps are waiting.',
   'swaps.open': 'Offered, not taken yet',
-  'swaps.openEmpty': 'None.',
   'swaps.from': '{from} → {to}',
   'swaps.approve': 'Approve the swap',
   'swaps.approved': 'Approved: {to} replaces {from}.',

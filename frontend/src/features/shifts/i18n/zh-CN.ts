@@ -10,7 +10,6 @@ export default {
   'shift.leaderPresent': '有队长',
   'shift.leaderHeld': '留 1 个名额给队长',
   'shift.cancelled': '已取消',
-  'shift.edited': '单独改过',
   'shift.oneOff': '临时班次',
   'shift.next': '下一个班次',
   'shift.distance': '约 {km} 公里',
@@ -19,7 +18,6 @@ export default {
   'shift.mine.active': '已报名',
   'shift.mine.drop_requested': '申请退出中',
   'shift.mine.waitlisted': '候补中',
-  'shift.team': '巡防队：{team}',
   'shift.wholeUnit': '{unit}全体队员',
   'shift.open': '查看',
 
@@ -174,7 +172,6 @@ export default {
   'pattern.noSkipped': '没有跳过的日期。',
   'pattern.create': '保存并生成班次',
   'pattern.save': '保存修改',
-  'pattern.saved': '已保存。',
   'pattern.changed': '已更新 {updated} 个以后的班次，取消 {removed} 个不再需要的班次。',
   'pattern.leftAlone': { other: '下面 {n} 个班次已经有人报名或被单独改过，没有跟着改，请逐个检查：' },
   'pattern.nothingLeftAlone': '所有以后的班次都已按新规律调整。',
@@ -186,11 +183,9 @@ export default {
   'pattern.summaryError': '请检查标出的项目。',
 
   // swaps
-  'swaps.title': '换班审批',
   'swaps.waiting': '等待同意',
   'swaps.waitingEmpty': '没有等待同意的换班。',
   'swaps.open': '还没人接的换班',
-  'swaps.openEmpty': '没有。',
   'swaps.from': '{from} → {to}',
   'swaps.approve': '同意换班',
   'swaps.approved': '已同意，{to} 接替 {from}。',
