@@ -360,3 +360,24 @@ def test_the_unit_name_is_shown_for_a_whole_units_shift(new_context, sign_in):
     assert status == 201
     coordinator.goto(f"/shifts/{shift['id']}")
     expect(coordinator.locator("p.lead")).to_contain_text(f"{DEMO_UNIT}全体队员")
+
+
+def test_copy_a_weeks_one_off_shifts_once(new_context, sign_in, shot):
+    coordinator = new_context("zh-CN").new_page()
+    sign_in(coordinator, PHONES["coordinator"])
+    shift = create_shift(coordinator, local_day_at(14, 7), places=2, note="复制周演示")
+    day = local_day_at(14, 7).date().isoformat()
+    coordinator.goto(f"/board?week={day}")
+    expect(coordinator.get_by_test_id(f"board-shift-{shift['id']}")).to_contain_text("临时班次")
+    coordinator.get_by_test_id("copy-week-button").click()
+    expect(coordinator.get_by_test_id("copy-result")).to_contain_text("到下一周")
+    shots(shot, coordinator, "01-copied")
+    coordinator.get_by_test_id("copy-to-next").click()
+    copied = coordinator.get_by_test_id(f"board-day-{local_day_at(21, 7).date().isoformat()}")
+    expect(copied.locator(".board-shift", has_text="07:00–09:00")).to_have_count(1)
+    # Copying the same week again makes nothing twice.
+    coordinator.goto(f"/board?week={day}")
+    coordinator.get_by_test_id("copy-week-button").click()
+    expect(coordinator.get_by_test_id("copy-result")).to_contain_text("已经有了")
+    coordinator.get_by_test_id("copy-to-next").click()
+    expect(copied.locator(".board-shift", has_text="07:00–09:00")).to_have_count(1)

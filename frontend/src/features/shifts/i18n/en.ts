@@ -130,6 +130,7 @@ const en: Translation<typeof zh> = {
   'board.copyHint': { one: 'This week has 1 one-off shift (not made by a pattern).', other: 'This week has {n} one-off shifts (not made by a pattern).' },
   'board.copyConfirm': { one: 'Copy 1 shift', other: 'Copy {n} shifts' },
   'board.copied': { one: '1 shift copied to next week.', other: '{n} shifts copied to next week.' },
+  'board.copyThere': { one: '1 was there already and was not copied again.', other: '{n} were there already and were not copied again.' },
   'board.copyFailed': '{when}: {error}',
   'board.patterns': 'Patterns',
   'board.swaps': 'Swap approvals',

@@ -125,6 +125,7 @@ export default {
   'board.copyHint': { other: '本周有 {n} 个临时班次（不是按排班规律生成的）。' },
   'board.copyConfirm': { other: '复制 {n} 个班次' },
   'board.copied': { other: '已复制 {n} 个班次到下一周。' },
+  'board.copyThere': { other: '{n} 个下一周已经有了，没有重复复制。' },
   'board.copyFailed': '{when}：{error}',
   'board.patterns': '排班规律',
   'board.swaps': '换班审批',

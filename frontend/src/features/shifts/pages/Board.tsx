@@ -50,17 +50,38 @@ function BoardShift({ shift }: { shift: Shift }) {
   );
 }
 
-/** Repeat a week's one-off shifts (not made by a pattern) a week later, one POST each. */
-function CopyWeek({ shifts }: { shifts: Shift[] }) {
+/**
+ * Repeat a week's one-off shifts (not made by a pattern) a week later, one POST each; a shift
+ * already there next week (same place, team and times) is not made twice.
+ */
+function CopyWeek({ shifts, week, onNextWeek }: { shifts: Shift[]; week: string; onNextWeek: () => void }) {
   const oneOffs = shifts.filter((s) => s.pattern_id === null && s.status === 'scheduled');
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ copied: number; failed: string[] } | null>(null);
+  const [result, setResult] = useState<{ copied: number; there: number; failed: string[] } | null>(null);
   if (!oneOffs.length && !result) return null;
+  const sameAs = (a: { starts_at: string; ends_at: string; area: { id: number }; team: Shift['team'] }, b: typeof a) =>
+    Date.parse(a.starts_at) === Date.parse(b.starts_at) &&
+    Date.parse(a.ends_at) === Date.parse(b.ends_at) &&
+    a.area.id === b.area.id &&
+    teamOf(a)?.id === teamOf(b)?.id;
   const copy = async () => {
     setBusy(true);
     let copied = 0;
+    let there = 0;
     const failed: string[] = [];
+    const units = [...new Set(oneOffs.map((s) => s.unit.id))];
+    let next: Shift[] = [];
+    try {
+      next = (await Promise.all(units.map((unit) => weekBoard({ unit_id: unit }, addDays(week, 7), 7)))).flat().filter((s) => s.status === 'scheduled');
+    } catch {
+      next = [];
+    }
     for (const shift of oneOffs) {
+      const moved = movedByDays(shift.starts_at, shift.ends_at, 7);
+      if (next.some((other) => sameAs(other, { ...shift, ...moved }))) {
+        there++;
+        continue;
+      }
       try {
         await createShift({
           unit_id: shift.unit.id,
@@ -69,7 +90,7 @@ function CopyWeek({ shifts }: { shifts: Shift[] }) {
           places: shift.places,
           leader_needed: shift.leader_needed,
           note: shift.note,
-          ...movedByDays(shift.starts_at, shift.ends_at, 7),
+          ...moved,
         });
         copied++;
       } catch (e) {
@@ -77,16 +98,22 @@ function CopyWeek({ shifts }: { shifts: Shift[] }) {
       }
     }
     setBusy(false);
-    setResult({ copied, failed });
+    setResult({ copied, there, failed });
   };
   return (
     <section class="card" aria-label={t('board.copy')} data-testid="copy-week">
       {result ? (
         <>
-          <Notice testid="copy-result">{t('board.copied', { n: result.copied })}</Notice>
+          <Notice testid="copy-result">
+            {t('board.copied', { n: result.copied })}
+            {result.there > 0 && <> {t('board.copyThere', { n: result.there })}</>}
+          </Notice>
           {result.failed.map((line) => (
             <ErrorBox key={line} error={line} />
           ))}
+          <button type="button" class="btn btn-secondary btn-block" onClick={onNextWeek} data-testid="copy-to-next">
+            {t('board.next')} ›
+          </button>
         </>
       ) : (
         <>
@@ -206,7 +233,7 @@ export default function Board() {
                   })}
                 </ol>
               </div>
-              <CopyWeek key={week} shifts={shifts} />
+              <CopyWeek key={week} shifts={shifts} week={week} onNextWeek={() => go({ week: addDays(week, 7) })} />
             </>
           )}
           <SwapApprovals />
