@@ -6,11 +6,11 @@ corrects one with a reason, and then the hours by member; a member sees their ow
 from datetime import datetime, timedelta
 
 import pytest
-from playwright.sync_api import BrowserContext, expect
+from playwright.sync_api import expect
 
-from tests.browser.support import PHONES, VIEWPORT, api, create_invite_via_api, latin_words, register_via_invite
+from tests.browser.support import PHONES, api, create_invite_via_api, latin_words, register_via_invite
 from tests.browser.test_map import serve_unreachable_tiles
-from tests.browser.test_scheduling import BEIJING, EAST_AREA, create_shift, shots
+from tests.browser.test_scheduling import BEIJING, EAST_AREA, create_shift, phone_contexts, shots
 
 pytestmark = pytest.mark.browser
 
@@ -21,18 +21,7 @@ INSIDE = {"longitude": 116.4570, "latitude": 39.9372, "accuracy": 15}
 @pytest.fixture
 def phone(browser, live_server):
     """Factory: a phone-sized context, optionally standing somewhere with location allowed."""
-    contexts: list[BrowserContext] = []
-
-    def make(locale: str = "zh-CN", geolocation: dict | None = None) -> BrowserContext:
-        options = {"geolocation": geolocation, "permissions": ["geolocation"]} if geolocation else {}
-        context = browser.new_context(viewport=VIEWPORT, locale=locale, base_url=live_server, **options)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context
-
-    yield make
-    for context in contexts:
-        context.close()
+    yield from phone_contexts(browser, live_server)
 
 
 def user_id(page, phone_number: str) -> int:

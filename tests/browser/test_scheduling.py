@@ -8,12 +8,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.support import (
     DEMO_TEAM,
     DEMO_UNIT,
     PHONES,
+    VIEWPORT,
     api,
     create_invite_via_api,
     latin_words,
@@ -37,6 +38,27 @@ def shots(shot, page: Page, step: str) -> None:
     assert no_horizontal_overflow(page), f"{step} overflows at 360px"
     shot(page, f"{step}-360")
     page.set_viewport_size({"width": 390, "height": 844})
+
+
+def phone_contexts(browser, live_server):
+    """Factory of phone-sized contexts, optionally standing somewhere with location allowed; closed after."""
+    contexts: list[BrowserContext] = []
+
+    def make(locale: str = "zh-CN", geolocation: dict | None = None) -> BrowserContext:
+        options = {"geolocation": geolocation, "permissions": ["geolocation"]} if geolocation else {}
+        context = browser.new_context(viewport=VIEWPORT, locale=locale, base_url=live_server, **options)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    yield from phone_contexts(browser, live_server)
 
 
 def ids(page: Page) -> dict:
@@ -381,3 +403,17 @@ def test_copy_a_weeks_one_off_shifts_once(new_context, sign_in, shot):
     expect(coordinator.get_by_test_id("copy-result")).to_contain_text("已经有了")
     coordinator.get_by_test_id("copy-to-next").click()
     expect(copied.locator(".board-shift", has_text="07:00–09:00")).to_have_count(1)
+
+
+def test_open_shifts_nearest_first_with_the_phones_position(phone, sign_in, shot):
+    member = phone(geolocation={"longitude": 116.4520, "latitude": 39.9372, "accuracy": 30}).new_page()
+    sign_in(member, PHONES["member"])
+    member.goto("/shifts/open")
+    member.get_by_test_id("sort-nearest").click()
+    expect(member.get_by_test_id("sorted-nearest")).to_be_visible()
+    first = member.locator("[data-testid^='shift-']").first
+    expect(first).to_contain_text("约")
+    expect(first).to_contain_text("米")
+    expect(member.locator(".map-me").first).to_be_attached()
+    assert latin_words(member) == []
+    shots(shot, member, "01-nearest")
