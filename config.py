@@ -191,6 +191,8 @@ class Config:
     MAP_MAX_CELLS = 2000
     # Finished exports are kept for download this long.
     EXPORT_RETENTION_HOURS = 72
+    # An hours export of more rows than this is made by a job and announced in the inbox.
+    HOURS_EXPORT_SYNC_MAX_ROWS = 5000
 
     API_TITLE = "Ping'an Patrol API"
     API_VERSION = "v1"

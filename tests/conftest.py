@@ -18,7 +18,7 @@ from huey import signals
 from sqlalchemy import text
 
 from app import create_app
-from app.accounts import services
+from app.accounts import sessions
 from app.accounts.models import User
 from app.core.jobs import huey
 from app.extensions import db, limiter
@@ -126,7 +126,7 @@ def client_as(app):
 
     def make(user, user_agent: str = "pytest"):
         with app.app_context():
-            key = services.start_session(db.session.get(User, user.id), user_agent, "127.0.0.1")
+            key = sessions.start_session(db.session.get(User, user.id), user_agent, "127.0.0.1")
             db.session.commit()
         client = app.test_client()
         client.environ_base["HTTP_USER_AGENT"] = user_agent

@@ -1,9 +1,13 @@
 """Attendance: check-in and check-out against the area and the clock, offline replays, proxies,
 corrections, no-shows, forgotten check-outs, who is on duty, and the hours ledger."""
 
+import codecs
+import csv
+import io
 import uuid
 from datetime import timedelta
 
+import openpyxl
 import pytest
 from sqlalchemy import func, select
 
@@ -278,3 +282,65 @@ def test_an_alert_to_those_on_shift_in_an_area_today(client_as, staff, my_shift,
     officer = client_as(staff.street_a_officer)
     audience = {"kind": "area_today", "area_id": area_a1.id}
     assert officer.post("/api/v1/alerts/preview", json={"audience": audience}).get_json()["recipients"] == 1
+
+
+# The hours export -------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def attended_month(client_as, staff, my_shift, create_user, org, time_machine, in_app):
+    """The demo member and a member whose name looks like a formula attended the shift."""
+    from app.accounts.models import User
+
+    tricky = create_user(team=org.team_a1, name="=HYPERLINK(1)")
+    with in_app():
+        tricky_phone = db.session.get(User, tricky.id).phone
+    coordinator = client_as(staff.coordinator_a1)
+    coordinator.post(f"/api/v1/shifts/{my_shift.id}/assign", json={"user_id": tricky.id, "override_reason": "补录"})
+    for person in (staff.member_a1, tricky):
+        check_in(client_as(person), my_shift)
+    time_machine.shift(timedelta(hours=2))
+    for person in (staff.member_a1, tricky):
+        check_out(client_as(person), my_shift)
+    return my_shift, tricky_phone
+
+
+def test_the_hours_export_as_csv_opens_in_chinese_excel(client_as, staff, attended_month, org):
+    shift, tricky_phone = attended_month
+    response = client_as(staff.coordinator_a1).get(f"/api/v1/hours/export?format=csv&unit_id={org.a1.id}&month=2026-12")
+    assert response.mimetype == "text/csv" and response.data.startswith(codecs.BOM_UTF8)
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["姓名", "电话"]
+    by_name = {row[0]: row for row in rows[1:]}
+    assert by_name["'=HYPERLINK(1)"][1] == "'" + tricky_phone  # never a formula, and +86 stays readable
+    assert by_name["张建国"][10] == "120"
+
+
+def test_the_hours_export_as_xlsx_has_no_formulas(client_as, staff, attended_month, org):
+    shift, tricky_phone = attended_month
+    url = f"/api/v1/hours/export?format=xlsx&unit_id={org.a1.id}&month=2026-12"
+    with client_as(staff.coordinator_a1).get(url) as response:
+        workbook = openpyxl.load_workbook(io.BytesIO(response.data))
+    sheet = workbook.active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    tricky = next(row for row in values if row[0] == "=HYPERLINK(1)")
+    assert sheet.cell(row=values.index(tricky) + 2, column=1).data_type == "s"
+    assert tricky[1] == tricky_phone and tricky[10] == 120
+
+
+def test_a_large_hours_export_becomes_a_job_announced_in_the_inbox(
+    app, client_as, staff, attended_month, org, monkeypatch
+):
+    monkeypatch.setitem(app.config, "HOURS_EXPORT_SYNC_MAX_ROWS", 1)
+    coordinator = client_as(staff.coordinator_a1)
+    response = coordinator.get(f"/api/v1/hours/export?format=csv&unit_id={org.a1.id}&month=2026-12")
+    assert response.status_code == 202
+    [notice] = coordinator.get("/api/v1/notifications").get_json()[:1]
+    assert notice["kind"] == "export_ready"
+    with coordinator.get(notice["payload"]["url"]) as download:
+        assert download.status_code == 200 and "张建国" in download.data.decode("utf-8-sig")
+
+
+def test_members_cannot_export_hours(client_as, staff, org):
+    response = client_as(staff.member_a1).get(f"/api/v1/hours/export?format=csv&unit_id={org.a1.id}&month=2026-12")
+    assert_error(response, 403, "forbidden")

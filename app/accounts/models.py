@@ -52,6 +52,13 @@ class User(TimestampMixin, Base):
     def is_active(self) -> bool:
         return self.status in (UserStatus.ACTIVE, UserStatus.PENDING)
 
+    @property
+    def home_unit_id(self) -> int | None:
+        """Where events about this account belong: the unit of its grant nearest the root."""
+        if not self.role_grants:
+            return None
+        return min(self.role_grants, key=lambda grant: grant.unit.path.count("/")).unit_id
+
     def is_visible_to(self, principal: Principal) -> bool:
         return self.id == principal.id or any(g.is_visible_to(principal) for g in self.role_grants)
 

@@ -10,7 +10,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from app.accounts import services
+from app.accounts import invites, services, sessions
 from app.accounts.login import load_principal
 from app.accounts.models import STATUS_TRANSITIONS, Invite, RoleGrant, User, UserSession, can_grant_role
 from app.accounts.schemas import (
@@ -112,7 +112,7 @@ class Login(MethodView):
         throttle = sign_in_throttle(data["phone"], get_remote_address())
         throttle.take_attempt()
         try:
-            _, key = services.sign_in(data["phone"], data["password"], *_device())
+            _, key = sessions.sign_in(data["phone"], data["password"], *_device())
         finally:
             db.session.commit()  # failed attempts are recorded in the audit log too
         throttle.give_back()
@@ -126,7 +126,7 @@ class Logout(MethodView):
     def post(self):
         """Sign out of this browser: its session ends on the server too, copies of the cookie included."""
         if current_user.is_authenticated:
-            services.end_session(db.session.get(UserSession, current_user.session_id), current_user, "sign_out")
+            sessions.end_session(db.session.get(UserSession, current_user.session_id), current_user, "sign_out")
             db.session.commit()
         logout_user()
         session.clear()
@@ -142,10 +142,10 @@ class Register(MethodView):
     @blp.response(201, MeSchema)
     def post(self, data):
         """Register with an invite; signs the new member in."""
-        user = services.register_with_invite(
+        user = invites.register_with_invite(
             data["invite_token"], data["phone"], data["display_name"], data["password"], data["locale"]
         )
-        key = services.start_session(user, *_device())
+        key = sessions.start_session(user, *_device())
         db.session.commit()
         return _me(_start_session(key))
 
@@ -194,7 +194,7 @@ class MySessions(MethodView):
     @blp.response(200, DeviceSchema(many=True))
     def get(self):
         """My signed-in devices, the most recently used first."""
-        return services.devices_of(current_user)
+        return sessions.devices_of(current_user)
 
 
 @blp.route("/me/sessions/<int:session_id>")
@@ -207,7 +207,7 @@ class MySessionById(MethodView):
         row = db.session.get(UserSession, session_id)
         if row is None or row.user_id != current_user.id or row.ended_at is not None:
             raise NotFound("not_found", "no such signed-in device")
-        services.end_session(row, current_user)
+        sessions.end_session(row, current_user)
         db.session.commit()
 
 
@@ -217,7 +217,7 @@ class MyOtherSessions(MethodView):
     @blp.response(204)
     def post(self):
         """Sign every other device of mine out."""
-        services.end_other_sessions(current_user)
+        sessions.end_other_sessions(current_user)
         db.session.commit()
 
 
@@ -239,7 +239,7 @@ class TeamInvites(MethodView):
         """Create an invite link for a team."""
         team = get_in_scope_or_404(Team, team_id, current_user)
         require(team.can_manage_members(current_user))
-        invite = services.create_invite(team, current_user, **data)
+        invite = invites.create_invite(team, current_user, **data)
         db.session.commit()
         return invite
 
@@ -264,7 +264,7 @@ class InviteRevoke(MethodView):
     @blp.response(200, InviteSchema)
     def post(self, invite_id):
         """Revoke an invite: its link stops working at once."""
-        invite = services.revoke_invite(_invite_for_manager(invite_id), current_user)
+        invite = invites.revoke_invite(_invite_for_manager(invite_id), current_user)
         db.session.commit()
         return invite
 
@@ -290,7 +290,7 @@ class InviteByToken(MethodView):
     @blp.response(200, InvitePreviewSchema)
     def get(self, token):
         """What an invite link offers, for the registration page: the team, and who invited."""
-        return services.find_usable_invite(token)
+        return invites.find_usable_invite(token)
 
 
 @blp.route("/invites/by-token/<token>/accept")
@@ -301,7 +301,7 @@ class InviteAccept(MethodView):
     @blp.response(200, InviteAcceptedSchema)
     def post(self, token):
         """Join the invite's team with my account (at once, or after a coordinator approves)."""
-        membership = services.accept_invite(token, services.current_account())
+        membership = invites.accept_invite(token, services.current_account())
         db.session.commit()
         return membership
 
@@ -312,7 +312,7 @@ class MembershipRequests(MethodView):
     @blp.paginate()
     def get(self, pagination_parameters):
         """Existing accounts asking to join teams I coordinate, oldest first."""
-        stmt = services.membership_requests_visible_to(current_user).order_by(
+        stmt = invites.membership_requests_visible_to(current_user).order_by(
             TeamMembership.joined_at, TeamMembership.id
         )
         return paginate(stmt.options(selectinload(TeamMembership.user)), pagination_parameters)
@@ -330,7 +330,7 @@ class MembershipRequestApprove(MethodView):
     @blp.response(200, MembershipRequestSchema)
     def post(self, request_id):
         """Let the account join the team (it gains the member role there)."""
-        membership = services.approve_membership(_membership_request_for_manager(request_id), current_user)
+        membership = invites.approve_membership(_membership_request_for_manager(request_id), current_user)
         db.session.commit()
         return membership
 
@@ -341,7 +341,7 @@ class MembershipRequestReject(MethodView):
     @blp.response(204)
     def post(self, request_id):
         """Turn the request down; the account is not told who decided."""
-        services.reject_membership(_membership_request_for_manager(request_id), current_user)
+        invites.reject_membership(_membership_request_for_manager(request_id), current_user)
         db.session.commit()
 
 

@@ -1,4 +1,5 @@
-"""Account rules: registration by invite, sign-in and sessions, approval, roles, passwords.
+"""Account rules: accounts and their roles, who sees whom, approval and deactivation, passwords
+and reset links. Sessions are in ``sessions.py``, invites in ``invites.py``.
 
 Services flush and never commit; the calling view commits once. Each change that matters
 to security or accountability is recorded in the audit log in the same transaction.
@@ -9,31 +10,26 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from blinker import Namespace
-from flask import current_app, g
+from flask import g
 from flask_login import current_user
 from sqlalchemy import Select, and_, delete, exists, func, not_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
-from app.accounts.login import key_digest
 from app.accounts.models import (
     STATUS_TRANSITIONS,
-    Invite,
     PasswordReset,
     RoleGrant,
     User,
-    UserSession,
     UserStatus,
 )
 from app.accounts.passwords import (
-    burn_verification_time,
     hash_password,
     is_phone_number,
-    needs_rehash,
     verify_password,
 )
-from app.audit.services import record, record_about_user
+from app.accounts.sessions import end_sessions
+from app.audit.services import record_about_user
 from app.core import clock
 from app.core.access import (
     MANAGER_ROLES,
@@ -46,13 +42,10 @@ from app.core.access import (
     UnitRef,
     ancestor_paths,
     in_subtrees,
-    scoped_select,
 )
-from app.core.services import claim_one
-from app.errors import Conflict, Forbidden, Gone, NotFound, RuleViolation, Unauthorized
+from app.errors import Conflict, Gone, NotFound, RuleViolation
 from app.extensions import db
 from app.orgs.models import MembershipStatus, Team, TeamMembership, Unit
-from app.orgs.services import add_member, ancestors_active
 
 # Accounts ------------------------------------------------------------------------------
 
@@ -109,13 +102,6 @@ def principal_of(user: User, session_id: int | None = None, session_key: str = "
         session_id=session_id,
         session_key=session_key,
     )
-
-
-def event_unit_id(user: User) -> int | None:
-    """Where events about ``user`` belong: the unit of their grant nearest the root."""
-    if not user.role_grants:
-        return None
-    return min(user.role_grants, key=lambda grant: grant.unit.path.count("/")).unit_id
 
 
 # Roles ---------------------------------------------------------------------------------
@@ -268,274 +254,7 @@ def account_as_seen_by(user: User, viewer: Principal) -> AccountView:
     )
 
 
-# Invites and joining teams -----------------------------------------------------------------
-
-
-def create_invite(team: Team, by: Principal, expires_in_hours: int, max_uses: int, auto_approve: bool) -> Invite:
-    if not (team.is_active and ancestors_active(team.unit)):
-        raise RuleViolation("team_inactive", "the team or a unit above it is deactivated")
-    invite = Invite(
-        token=secrets.token_urlsafe(24),
-        team=team,
-        unit=team.unit,
-        created_by_id=by.id,
-        expires_at=clock.now() + timedelta(hours=expires_in_hours),
-        max_uses=max_uses,
-        auto_approve=auto_approve,
-    )
-    db.session.add(invite)
-    db.session.flush()
-    record("invite_created", actor_id=by.id, subject_type="invite", subject_id=invite.id, unit_id=team.unit_id)
-    return invite
-
-
-def invite_problem(invite: Invite) -> str | None:
-    """Why the invite cannot be used now, or None. An invite speaks for the coordinator who
-    made it: it ends with their account or their right to invite to this team."""
-    reason = invite.unusable_reason()
-    if reason:
-        return reason
-    creator = invite.created_by
-    if creator.status != UserStatus.ACTIVE or not invite.can_manage(principal_of(creator)):
-        return "invite_revoked"
-    if not ancestors_active(invite.team.unit):
-        return "invite_revoked"
-    return None
-
-
-def find_usable_invite(token: str) -> Invite:
-    invite = db.session.scalar(select(Invite).where(Invite.token == token))
-    if invite is None:
-        raise NotFound("invite_not_found", "no invite has this token")
-    reason = invite_problem(invite)
-    if reason:
-        raise Gone(reason, reason.replace("_", " "))
-    return invite
-
-
-def revoke_invite(invite: Invite, by: Principal) -> Invite:
-    if invite.revoked_at is None:
-        invite.revoked_at = clock.now()
-        db.session.flush()
-        record("invite_revoked", actor_id=by.id, subject_type="invite", subject_id=invite.id, unit_id=invite.unit_id)
-    return invite
-
-
-def _take_invite_use(invite: Invite) -> None:
-    """Count one use atomically, so concurrent sign-ups can't exceed max_uses."""
-    if not claim_one(invite, Invite.use_count, Invite.max_uses):
-        raise Gone("invite_used_up", "invite used up")
-
-
-def register_with_invite(token: str, phone: str, display_name: str, password: str, locale: str | None) -> User:
-    invite = find_usable_invite(token)
-    status = UserStatus.ACTIVE if invite.auto_approve else UserStatus.PENDING
-    user = create_user(phone, display_name, password, status, locale)
-    _take_invite_use(invite)
-    grant_role(user, Role.MEMBER, invite.team.unit)
-    add_member(invite.team, user)
-    record_about_user("registered", user.id, actor_id=user.id, unit_id=invite.unit_id)
-    return user
-
-
-def accept_invite(token: str, user: User) -> TeamMembership:
-    """A signed-in account joins the invite's team: at once if the invite approves
-    automatically, otherwise once a coordinator approves the request."""
-    invite = find_usable_invite(token)
-    team = invite.team
-    existing = db.session.scalar(
-        select(TeamMembership).where(TeamMembership.team_id == team.id, TeamMembership.user_id == user.id)
-    )
-    if existing is not None:
-        raise Conflict("already_member", "you are already in this team or have asked to join it")
-    _take_invite_use(invite)
-    if invite.auto_approve:
-        grant_role(user, Role.MEMBER, team.unit)
-        membership = add_member(team, user)
-    else:
-        membership = add_member(team, user, status=MembershipStatus.PENDING)
-    record(
-        "team_join_requested" if membership.status == MembershipStatus.PENDING else "team_joined",
-        actor_id=user.id,
-        subject_type="team",
-        subject_id=team.id,
-        unit_id=team.unit_id,
-    )
-    return membership
-
-
-def membership_requests_visible_to(viewer: Principal) -> Select:
-    return scoped_select(TeamMembership, viewer, MANAGER_ROLES, through=TeamMembership.team).where(
-        TeamMembership.status == MembershipStatus.PENDING
-    )
-
-
-def approve_membership(membership: TeamMembership, by: Principal) -> TeamMembership:
-    _claim_pending_membership(membership, MembershipStatus.ACTIVE)
-    grant_role(membership.user, Role.MEMBER, membership.team.unit)
-    record_about_user(
-        "team_join_approved",
-        membership.user_id,
-        actor_id=by.id,
-        unit_id=membership.team.unit_id,
-        team_id=membership.team_id,
-    )
-    return membership
-
-
-def reject_membership(membership: TeamMembership, by: Principal) -> None:
-    _claim_pending_membership(membership, MembershipStatus.PENDING)
-    db.session.delete(membership)
-    db.session.flush()
-    record_about_user(
-        "team_join_rejected",
-        membership.user_id,
-        actor_id=by.id,
-        unit_id=membership.team.unit_id,
-        team_id=membership.team_id,
-    )
-
-
-def _claim_pending_membership(membership: TeamMembership, new_status: MembershipStatus) -> None:
-    """Exactly one of two coordinators acting at once decides a request."""
-    claimed = db.session.execute(
-        update(TeamMembership)
-        .where(TeamMembership.id == membership.id, TeamMembership.status == MembershipStatus.PENDING)
-        .values(status=new_status)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not claimed:
-        raise Conflict("not_pending", "this request was decided already")
-    membership.status = new_status
-
-
-# Sessions ------------------------------------------------------------------------------
-
-
-def start_session(user: User, user_agent: str, ip: str | None) -> str:
-    """A new signed-in device; returns the key for the cookie (only its digest is stored)."""
-    key = secrets.token_urlsafe(32)
-    now = clock.now()
-    db.session.add(
-        UserSession(key_hash=key_digest(key), user_id=user.id, last_seen_at=now, user_agent=user_agent[:300], ip=ip)
-    )
-    db.session.flush()
-    return key
-
-
-@dataclass
-class Device:
-    id: int
-    browser: str | None
-    system: str | None
-    created_at: datetime
-    last_seen_at: datetime
-    is_current: bool
-
-
-# User-Agent markers, most specific first (WeChat's in-app browser also says Chrome and Safari).
-BROWSERS = [
-    ("MicroMessenger", "WeChat"),
-    ("EdgA", "Edge"),
-    ("Edg/", "Edge"),
-    ("HuaweiBrowser", "Huawei Browser"),
-    ("MiuiBrowser", "Mi Browser"),
-    ("UCBrowser", "UC Browser"),
-    ("QQBrowser", "QQ Browser"),
-    ("Firefox", "Firefox"),
-    ("Chrome", "Chrome"),
-    ("Safari", "Safari"),
-]
-SYSTEMS = [("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"), ("Windows", "Windows"), ("Mac OS", "Mac")]
-
-
-def _first_marker(user_agent: str, markers: list[tuple[str, str]]) -> str | None:
-    return next((name for marker, name in markers if marker in user_agent), None)
-
-
-def devices_of(principal: Principal) -> list[Device]:
-    """The principal's signed-in devices, the most recently used first."""
-    rows = db.session.scalars(
-        select(UserSession)
-        .where(UserSession.user_id == principal.id, UserSession.ended_at.is_(None))
-        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
-    )
-    return [
-        Device(
-            id=row.id,
-            browser=_first_marker(row.user_agent, BROWSERS),
-            system=_first_marker(row.user_agent, SYSTEMS),
-            created_at=row.created_at,
-            last_seen_at=row.last_seen_at,
-            is_current=row.id == principal.session_id,
-        )
-        for row in rows
-    ]
-
-
-# Sent in the transaction that ends sessions, with the ids of the sessions ended; other domains
-# drop what belonged to those devices (push subscriptions) without accounts knowing them.
-sessions_ended = Namespace().signal("sessions-ended")
-
-
-def end_session(user_session: UserSession, by: Principal, action: str = "session_ended") -> None:
-    if user_session.ended_at is None:
-        user_session.ended_at = clock.now()
-        db.session.flush()
-        sessions_ended.send(current_app._get_current_object(), session_ids=[user_session.id])
-        record_about_user(
-            action, user_session.user_id, actor_id=by.id, unit_id=by.highest_unit_id, session_id=user_session.id
-        )
-
-
-def end_sessions(user_id: int, keep_session_id: int | None = None) -> int:
-    """End every signed-in device of the account, but ``keep_session_id``; returns how many."""
-    stmt = update(UserSession).where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
-    if keep_session_id is not None:
-        stmt = stmt.where(UserSession.id != keep_session_id)
-    ids = list(
-        db.session.scalars(
-            stmt.values(ended_at=clock.now()).returning(UserSession.id).execution_options(synchronize_session=False)
-        )
-    )
-    if ids:
-        sessions_ended.send(current_app._get_current_object(), session_ids=ids)
-    return len(ids)
-
-
-def end_other_sessions(principal: Principal) -> int:
-    ended = end_sessions(principal.id, keep_session_id=principal.session_id)
-    record_about_user(
-        "sessions_ended", principal.id, actor_id=principal.id, unit_id=principal.highest_unit_id, count=ended
-    )
-    return ended
-
-
 # Sign-in and passwords -----------------------------------------------------------------
-
-
-def sign_in(phone: str, password: str, user_agent: str, ip: str | None) -> tuple[User, str]:
-    """Check the credentials and open a session; every attempt is recorded, failed ones too
-    (the view commits them even when this raises)."""
-    user = find_user_by_phone(phone)
-    if user is None:
-        burn_verification_time(password)
-        record("sign_in_failed", actor_id=None, phone=phone, reason="unknown_phone")
-        raise Unauthorized("invalid_credentials", "wrong phone number or password")
-    unit_id = event_unit_id(user)
-    if not verify_password(user.password_hash, password):
-        record_about_user("sign_in_failed", user.id, actor_id=None, unit_id=unit_id)
-        raise Unauthorized("invalid_credentials", "wrong phone number or password")
-    if user.status in (UserStatus.REJECTED, UserStatus.DEACTIVATED):
-        error = f"account_{user.status.value}"
-        record_about_user("sign_in_failed", user.id, actor_id=None, unit_id=unit_id, reason=error)
-        raise Forbidden(error, f"the account is {user.status.value}")
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    user.last_login_at = clock.now()
-    key = start_session(user, user_agent, ip)
-    record_about_user("sign_in", user.id, actor_id=user.id, unit_id=unit_id)
-    return user, key
 
 
 def set_password(user: User, new_password: str, keep_session_id: int | None = None) -> None:
@@ -555,11 +274,11 @@ def change_password(principal: Principal, current_password: str, new_password: s
             "password_change_failed",
             user.id,
             actor_id=user.id,
-            unit_id=event_unit_id(user),
+            unit_id=user.home_unit_id,
         )
         raise RuleViolation("password_incorrect", "the current password is wrong", field="current_password")
     set_password(user, new_password, keep_session_id=principal.session_id)
-    record_about_user("password_changed", user.id, actor_id=user.id, unit_id=event_unit_id(user))
+    record_about_user("password_changed", user.id, actor_id=user.id, unit_id=user.home_unit_id)
 
 
 def _token_digest(token: str) -> str:
@@ -576,7 +295,7 @@ def issue_password_reset(user: User, by: Principal, valid_hours: int) -> tuple[P
     )
     db.session.add(reset)
     db.session.flush()
-    record_about_user("password_reset_issued", user.id, actor_id=by.id, unit_id=event_unit_id(user))
+    record_about_user("password_reset_issued", user.id, actor_id=by.id, unit_id=user.home_unit_id)
     return reset, token
 
 
@@ -617,7 +336,7 @@ def consume_password_reset(token: str, new_password: str) -> User:
         raise Gone("reset_used", "the reset link was used already")
     user = reset.user
     set_password(user, new_password)
-    record_about_user("password_reset_used", user.id, actor_id=user.id, unit_id=event_unit_id(user))
+    record_about_user("password_reset_used", user.id, actor_id=user.id, unit_id=user.home_unit_id)
     return user
 
 
@@ -652,5 +371,5 @@ def change_status(user: User, action: str, by: Principal) -> User:
         end_sessions(user.id)
         _cancel_password_resets(user)
     db.session.flush()
-    record_about_user(STATUS_EVENTS[action], user.id, actor_id=by.id, unit_id=event_unit_id(user))
+    record_about_user(STATUS_EVENTS[action], user.id, actor_id=by.id, unit_id=user.home_unit_id)
     return user

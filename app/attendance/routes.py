@@ -1,14 +1,16 @@
+from flask import current_app
 from flask.views import MethodView
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
-from app.attendance import services
+from app.attendance import export, services
 from app.attendance.models import Attendance, can_check_in_for_others, can_correct_attendance, can_read_attendance
 from app.attendance.schemas import (
     AttendanceActionSchema,
     AttendanceSchema,
+    HoursExportQuerySchema,
     HoursQuerySchema,
     MemberHoursSchema,
     MyHoursSchema,
@@ -21,6 +23,8 @@ from app.core.api import Blueprint
 from app.core.idempotency import idempotent, remember
 from app.core.pagination import paginate, paginate_rows
 from app.errors import NotFound
+from app.exports.schemas import ExportSchema
+from app.exports.services import request_export, table_response
 from app.extensions import db
 from app.orgs.models import Unit
 from app.scheduling.models import Shift
@@ -183,3 +187,24 @@ class UnitHours(MethodView):
             }
             for row in rows
         ]
+
+
+@blp.route("/hours/export")
+class HoursExport(MethodView):
+    @blp.errors(403, 404)
+    @blp.arguments(HoursExportQuerySchema, location="query")
+    @blp.response(200, content_type="text/csv", description="the file (CSV UTF-8 with BOM, or XLSX)")
+    @blp.alt_response(202, schema=ExportSchema, description="a large export: a job makes the file and tells me")
+    def get(self, query):
+        """The hours ledger of a unit and below for a month, one row per person and shift.
+
+        Up to HOURS_EXPORT_SYNC_MAX_ROWS rows answer at once; more become a job whose file is
+        announced in my inbox (``export_ready``) and downloaded from ``/exports/<id>/download``.
+        """
+        unit = export.unit_for_hours(current_user, query["unit_id"])
+        params = {"unit_id": unit.id, "month": query["month"]}
+        if export.count(unit, query["month"]) > current_app.config["HOURS_EXPORT_SYNC_MAX_ROWS"]:
+            job = request_export(current_user, "hours", query["format"], params)
+            db.session.commit()
+            return ExportSchema().dump(job), 202
+        return table_response(export.hours_table(current_user, params), query["format"])

@@ -3,7 +3,7 @@ from marshmallow import ValidationError, fields, validates_schema
 from app.accounts.schemas import PersonSchema
 from app.attendance.models import Position, Punctuality
 from app.core.geo import GeoFixSchema
-from app.core.schemas import ApiSchema, Length, OneOf, Text, coded
+from app.core.schemas import ApiSchema, Id, Length, OneOf, Text, coded
 from app.scheduling.schemas import RefSchema, ShiftSummarySchema
 
 
@@ -92,3 +92,8 @@ class MemberHoursSchema(ApiSchema):
     late = fields.Integer(dump_only=True)
     flagged = fields.Integer(dump_only=True)
     minutes = fields.Integer(dump_only=True)
+
+
+class HoursExportQuerySchema(HoursQuerySchema):
+    unit_id = Id(strict=False, required=True)
+    format = Text(load_default="xlsx", validate=OneOf(["csv", "xlsx"]))

@@ -11,13 +11,14 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import quote
 
-from flask import current_app
+from flask import Response, current_app, send_file, stream_with_context
 from sqlalchemy import select
 
 from app.core import clock
 from app.core.access import Principal
-from app.core.exports import CONTENT_TYPES, Column, write_csv, write_xlsx
+from app.core.exports import CONTENT_TYPES, Column, csv_chunks, write_csv, write_xlsx
 from app.core.jobs import enqueue
 from app.core.storage import delete_after_commit, storage
 from app.errors import DomainError, NotFound
@@ -52,6 +53,20 @@ def write_table(table: Table, format: str, out) -> None:
         write_csv(table.columns, table.rows, out, zone)
     else:
         write_xlsx(table.columns, table.rows, out, zone, table.sheet)
+
+
+def table_response(table: Table, format: str) -> Response:
+    """A small export as the answer itself: CSV streamed as it is written, XLSX from a temporary file."""
+    filename = f"{table.filename}.{format}"
+    if format == "csv":
+        chunks = csv_chunks(table.columns, table.rows, current_app.config["TIME_ZONE"])
+        response = Response(stream_with_context(chunks), content_type=CONTENT_TYPES["csv"])
+        response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+        return response
+    out = tempfile.TemporaryFile()  # noqa: SIM115  (send_file closes it with the response)
+    write_table(table, "xlsx", out)
+    out.seek(0)
+    return send_file(out, mimetype=CONTENT_TYPES["xlsx"], as_attachment=True, download_name=filename, etag=False)
 
 
 def request_export(principal: Principal, kind: str, format: str, params: dict) -> Export:

@@ -15,7 +15,7 @@ from sqlalchemy import Select, and_, case, delete, exists, func, insert, literal
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User, UserSession
-from app.accounts.services import sessions_ended
+from app.accounts.sessions import sessions_ended
 from app.core import clock
 from app.core.access import Principal
 from app.core.jobs import enqueue

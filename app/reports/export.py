@@ -1,17 +1,14 @@
 """Cases as a table (CSV or XLSX): one streamed query, the same for a direct answer and a job."""
 
-import tempfile
-from urllib.parse import quote
-
-from flask import Response, current_app, send_file, stream_with_context
+from flask import Response
 from sqlalchemy import case, exists, func, not_, select
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import RoleGrant, User
 from app.core import clock
 from app.core.access import OVERSIGHT_ROLES, STAFF_ROLES, Principal, in_subtrees
-from app.core.exports import CONTENT_TYPES, Column, csv_chunks
-from app.exports.services import Table, exporter, write_table
+from app.core.exports import Column
+from app.exports.services import Table, exporter, table_response
 from app.extensions import db
 from app.orgs.models import Team, Unit
 from app.reports import services
@@ -131,15 +128,4 @@ def reports_table(principal: Principal, params: dict) -> Table:
 
 
 def file_response(principal: Principal, params: dict, format: str) -> Response:
-    """The export as the answer itself: CSV streamed as it is written, XLSX from a temporary file."""
-    table = reports_table(principal, params)
-    filename = f"{table.filename}.{format}"
-    if format == "csv":
-        chunks = csv_chunks(table.columns, table.rows, current_app.config["TIME_ZONE"])
-        response = Response(stream_with_context(chunks), content_type=CONTENT_TYPES["csv"])
-        response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-        return response
-    out = tempfile.TemporaryFile()  # noqa: SIM115  (send_file closes it with the response)
-    write_table(table, "xlsx", out)
-    out.seek(0)
-    return send_file(out, mimetype=CONTENT_TYPES["xlsx"], as_attachment=True, download_name=filename, etag=False)
+    return table_response(reports_table(principal, params), format)

@@ -156,6 +156,15 @@ def _alreadyholding(shift: Shift, user_id: int) -> bool:
     return signup_of(shift, user_id) is not None
 
 
+def _check_may_join(shift: Shift, user: Principal) -> None:
+    """Signing up, waiting and taking a swap ask the same of the person joining."""
+    if not is_eligible(shift, user.id):
+        raise Forbidden("not_eligible", "this shift is for another team")
+    if _alreadyholding(shift, user.id):
+        raise Conflict("already_signed_up", "you are on this shift already")
+    check_rules(shift, user.id, rules_for(shift.unit))
+
+
 def _leader_present(shift: Shift):
     return exists().where(
         ShiftSignup.shift_id == shift.id, ShiftSignup.is_leader.is_(True), ShiftSignup.status != SignupStatus.DROPPED
@@ -163,11 +172,7 @@ def _leader_present(shift: Shift):
 
 
 def sign_up(shift: Shift, user: Principal) -> ShiftSignup:
-    if not is_eligible(shift, user.id):
-        raise Forbidden("not_eligible", "this shift is for another team")
-    if _alreadyholding(shift, user.id):
-        raise Conflict("already_signed_up", "you are on this shift already")
-    check_rules(shift, user.id, rules_for(shift.unit))
+    _check_may_join(shift, user)
     as_leader = shift.leader_needed and leads_for(shift, user.id)
     if not _take_place(shift, as_leader):
         raise Conflict("shift_full", "every place is taken; you may join the waitlist")
@@ -291,11 +296,7 @@ def _tell_coordinators(shift: Shift, name: str) -> None:
 
 
 def join_waitlist(shift: Shift, user: Principal) -> WaitlistEntry:
-    if not is_eligible(shift, user.id):
-        raise Forbidden("not_eligible", "this shift is for another team")
-    if _alreadyholding(shift, user.id):
-        raise Conflict("already_signed_up", "you are on this shift already")
-    check_rules(shift, user.id, rules_for(shift.unit))
+    _check_may_join(shift, user)
     as_leader = shift.leader_needed and leads_for(shift, user.id)
     open_to_me = shift.places - shift.taken - (0 if as_leader or not shift.leader_place_held else 1)
     if open_to_me > 0:
@@ -379,11 +380,7 @@ def take_swap(offer: SwapOffer, user: Principal) -> SwapOffer:
     shift = offer.shift
     if offer.offered_by_id == user.id:
         raise RuleViolation("own_offer", "this is your own offer")
-    if not is_eligible(shift, user.id):
-        raise Forbidden("not_eligible", "this shift is for another team")
-    if _alreadyholding(shift, user.id):
-        raise Conflict("already_signed_up", "you are on this shift already")
-    check_rules(shift, user.id, rules_for(shift.unit))
+    _check_may_join(shift, user)
     claimed = db.session.execute(
         update(SwapOffer)
         .where(SwapOffer.id == offer.id, SwapOffer.status == SwapStatus.OPEN)

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.accounts import services
+from app.accounts import invites, services
 from app.accounts.models import UserStatus
 from app.core import clock
 from app.core.access import Role
@@ -40,11 +40,11 @@ def create_invite(in_app, create_user):
         by = by or create_user(roles=[(Role.COORDINATOR, team.unit)])
         with in_app():
             creator = services.principal_of(db.session.merge(by))
-            invite = services.create_invite(db.session.merge(team), creator, hours, max_uses, auto_approve)
+            invite = invites.create_invite(db.session.merge(team), creator, hours, max_uses, auto_approve)
             if expired:
                 invite.expires_at = clock.now() - timedelta(minutes=1)
             if revoked:
-                services.revoke_invite(invite, creator)
+                invites.revoke_invite(invite, creator)
             db.session.commit()
             return invite
 

@@ -1561,6 +1561,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hours/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The hours ledger of a unit and below for a month, one row per person and shift.
+         * @description Up to HOURS_EXPORT_SYNC_MAX_ROWS rows answer at once; more become a job whose file is
+         *     announced in my inbox (``export_ready``) and downloaded from ``/exports/<id>/download``.
+         */
+        get: {
+            parameters: {
+                query: {
+                    format?: "csv" | "xlsx";
+                    /** @description e.g. 2026-12 */
+                    month: string;
+                    unit_id: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the file (CSV UTF-8 with BOM, or XLSX) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description a large export: a job makes the file and tells me */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Export"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                403: components["responses"]["FORBIDDEN"];
+                404: components["responses"]["NOT_FOUND"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                503: components["responses"]["SERVICE_UNAVAILABLE"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invites": {
         parameters: {
             query?: never;
