@@ -4,6 +4,7 @@ on duty (list, and map with the tile server unreachable), the shift's attendance
 corrects one with a reason, and then the hours by member; a member sees their own hours."""
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -110,11 +111,11 @@ def test_check_in_on_duty_and_hours(phone, sign_in, shot):
     expect(coordinator.get_by_test_id("on-duty-list")).to_contain_text("不给定位的队员")
     expect(coordinator.get_by_test_id("on-duty-list")).to_contain_text("老张没有手机")
     on_map = coordinator.get_by_test_id("on-duty-map")
+    expect(on_map.locator("path.leaflet-interactive")).to_have_count(1)  # the shift's area (drawn once it loads)
     expect(on_map.locator(".map-person")).to_have_count(1)  # only the on-site check-in had a position
-    # (a label being redrawn fades out over 200 ms: wait until only one is left)
+    # (a label redrawn when the area arrived fades out over 200 ms: wait until only one is left)
     expect(on_map.locator(".map-point-label")).to_have_count(1)
     expect(on_map.locator(".map-point-label")).to_have_text("张建国")
-    expect(on_map.locator("path.leaflet-interactive")).to_have_count(1)  # the shift's area
     expect(coordinator.get_by_test_id("on-duty-page")).to_contain_text("2 人没有位置")
     assert failed_tiles, "the map asked the unreachable tile server for tiles"
     assert latin_words(coordinator) == []
@@ -143,9 +144,19 @@ def test_check_in_on_duty_and_hours(phone, sign_in, shot):
     expect(hours).to_contain_text("2 小时")
     expect(hours).to_contain_text("1 个班次")
     expect(coordinator.get_by_test_id(f"member-hours-{member_id}")).to_be_visible()
-    expect(coordinator.get_by_test_id("hours-export")).to_have_count(0)  # GET /hours/export is not in the API yet
     assert latin_words(coordinator) == []
     shots(shot, coordinator, "08-hours-by-member")
+    # The exports: CSV (UTF-8 with a BOM, so Excel in Chinese opens it) and XLSX.
+    with coordinator.expect_download() as csv_download:
+        coordinator.get_by_test_id("export-csv").click()
+    csv_file = csv_download.value
+    assert csv_file.suggested_filename.endswith(".csv")
+    text = Path(csv_file.path()).read_text(encoding="utf-8")
+    assert text.startswith("\ufeff") and "不给定位的队员" in text and "老张没有手机" in text
+    with coordinator.expect_download() as xlsx_download:
+        coordinator.get_by_test_id("export-xlsx").click()
+    assert xlsx_download.value.suggested_filename.endswith(".xlsx")
+    assert Path(xlsx_download.value.path()).read_bytes()[:2] == b"PK"  # a zip, as XLSX is
 
     # 7. The member checks out, and sees their own month.
     member.get_by_test_id("checkout-button").click()

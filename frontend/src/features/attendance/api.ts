@@ -52,41 +52,34 @@ export const myHours = (month: string) => call(() => client.GET('/api/v1/hours',
 export const unitHours = (unitId: number, month: string, page: number) =>
   callPage(() => client.GET('/api/v1/units/{unit_id}/hours', { params: { path: { unit_id: unitId }, query: { month, page, page_size: 50 } } }));
 
-// ---- the hours export (GET /hours/export?format=csv|xlsx), announced but not in the API yet.
-type At<T, K> = K extends keyof T ? T[K] : never;
-type ExportEndpoint = At<paths, '/api/v1/hours/export'>;
-type ExportGet = At<ExportEndpoint, 'get'>;
-export type ExportFormat = 'csv' | 'xlsx';
-type ExportQuery = [ExportEndpoint] extends [never]
-  ? { format: ExportFormat; month: string; unit_id: number }
-  : NonNullable<At<At<ExportGet, 'parameters'>, 'query'>>;
+// ---- the hours export (GET /hours/export?format=csv|xlsx&month&unit_id)
+type ExportQuery = NonNullable<paths['/api/v1/hours/export']['get']['parameters']['query']>;
+export type ExportFormat = NonNullable<ExportQuery['format']>;
+const EXPORT_PATH = '/api/v1/hours/export' satisfies keyof paths;
 
 /**
- * Whether the generated API types have the export: the buttons show only then. When
- * `make api-types` brings the endpoint, this line stops compiling until it says `true`
- * (and ExportQuery above then checks the query against the server's).
- */
-export const HOURS_EXPORT: [ExportEndpoint] extends [never] ? false : true = false;
-
-/**
- * Download a unit's hours for a month. A small export answers with the file; a large one runs
- * as a job (202) and arrives as a download link in the inbox.
+ * Download a unit's hours for a month. A small export answers with the file (saved under the
+ * server's name); a large one runs as a job (202) whose link arrives in the inbox. A file is no
+ * JSON, so this is a plain fetch of the typed path rather than the JSON client.
  */
 export async function exportHours(query: ExportQuery): Promise<'downloaded' | 'queued'> {
   const params = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
   let response: Response;
   try {
-    response = await fetch('/api/v1/hours/export?' + params.toString(), { credentials: 'same-origin', cache: 'no-store' });
+    response = await fetch(`${EXPORT_PATH}?${params.toString()}`, { credentials: 'same-origin', cache: 'no-store' });
   } catch {
     throw new ApiError(0, 'network');
   }
   if (response.status === 202) return 'queued';
   if (!response.ok) throw toApiError(response.status, await response.json().catch(() => null), response.headers.get('Retry-After'));
-  const name = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(response.headers.get('Content-Disposition') ?? '')?.[1];
+  const disposition = response.headers.get('Content-Disposition') ?? '';
+  const name = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1] ?? /filename="?([^";]+)"?/i.exec(disposition)?.[1];
   const link = document.createElement('a');
   link.href = URL.createObjectURL(await response.blob());
-  link.download = name ? decodeURIComponent(name) : `hours-${query.month}.${query.format}`;
+  link.download = name ? decodeURIComponent(name) : `hours-${query.month}.${query.format ?? 'csv'}`;
+  document.body.appendChild(link);
   link.click();
+  link.remove();
   setTimeout(() => URL.revokeObjectURL(link.href), 10000);
   return 'downloaded';
 }

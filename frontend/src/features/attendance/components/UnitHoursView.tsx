@@ -10,7 +10,7 @@ import { PhoneLink } from '../../../ui/Phone';
 import { unitsInScope } from '../../shifts/api';
 import { pickUnit, UnitPicker } from '../../shifts/components/UnitPicker';
 import { t as ts } from '../../shifts/i18n';
-import { HOURS_EXPORT, exportHours, unitHours, type ExportFormat } from '../api';
+import { exportHours, unitHours, type ExportFormat } from '../api';
 import { CreditedTime } from './labels';
 import { MonthNav, monthFrom } from './MonthNav';
 import { t } from '../i18n';
@@ -19,7 +19,6 @@ function ExportButtons({ unitId, month }: { unitId: number; month: string }) {
   const [busy, setBusy] = useState<ExportFormat | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [queued, setQueued] = useState(false);
-  if (!HOURS_EXPORT) return null;
   const run = async (format: ExportFormat) => {
     setBusy(format);
     setError(null);
@@ -35,13 +34,15 @@ function ExportButtons({ unitId, month }: { unitId: number; month: string }) {
   return (
     <div data-testid="hours-export">
       <div class="btn-row">
+        {/* File formats are names, the same in every language. */}
         <ActionButton busy={busy === 'csv'} onClick={() => run('csv')} testid="export-csv">
-          {t('hours.exportCsv')}
+          {t('hours.export')} <span translate={false}>CSV</span>
         </ActionButton>
         <ActionButton busy={busy === 'xlsx'} onClick={() => run('xlsx')} testid="export-xlsx">
-          {t('hours.exportXlsx')}
+          {t('hours.export')} <span translate={false}>Excel</span>
         </ActionButton>
       </div>
+      <p class="hint">{t('hours.exportHint')}</p>
       {queued && <Info>{t('hours.exportQueued')}</Info>}
       <ErrorBox error={error} />
     </div>

@@ -86,8 +86,8 @@ const en: Translation<typeof zh> = {
   'hours.noShows': { one: '1 no-show', other: '{n} no-shows' },
   'hours.flagged': { one: '1 to check', other: '{n} to check' },
   'hours.membersEmpty': 'No patrols this month.',
-  'hours.exportCsv': 'Export CSV (opens in Excel)',
-  'hours.exportXlsx': 'Export an Excel sheet',
+  'hours.export': 'Export',
+  'hours.exportHint': 'One row per person and shift; both open in a spreadsheet.',
   'hours.exportQueued': 'The file is large and being made; a download link will arrive in your messages.',
 };
 export default en;

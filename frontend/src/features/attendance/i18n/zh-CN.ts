@@ -88,7 +88,7 @@ export default {
   'hours.noShows': { other: '未到岗 {n} 次' },
   'hours.flagged': { other: '{n} 条需核对' },
   'hours.membersEmpty': '这个月没有值班记录。',
-  'hours.exportCsv': '导出 CSV（Excel 可打开）',
-  'hours.exportXlsx': '导出 Excel 表格',
+  'hours.export': '导出',
+  'hours.exportHint': '每人每个班次一行；两种文件都能用电子表格软件打开。',
   'hours.exportQueued': '文件较大，正在生成，完成后会把下载链接发到您的消息里。',
 };
