@@ -170,12 +170,12 @@ def test_check_in_on_duty_and_hours(phone, sign_in, shot):
 
 
 def test_check_in_screens_in_english(phone, sign_in, shot):
-    coordinator = phone().new_page()
+    coordinator = phone("en").new_page()
     sign_in(coordinator, PHONES["coordinator"])
     shift = create_shift(coordinator, datetime.now(BEIJING) + timedelta(minutes=50), hours=1, places=2)
     invite = create_invite_via_api(coordinator, auto_approve=True)
     member = phone("en", geolocation={"longitude": 116.4717, "latitude": 39.935, "accuracy": 20}).new_page()
-    member_phone = register_via_invite(member, invite, "English speaker")
+    member_phone = register_via_invite(member, invite, "李英文")
     expect(member.get_by_test_id("home-page")).to_be_visible()
     assign(coordinator, shift, user_id(coordinator, member_phone))
     member.reload()
@@ -186,7 +186,6 @@ def test_check_in_screens_in_english(phone, sign_in, shot):
     expect(member.get_by_test_id("checkin-punctuality")).to_have_text("Early")
     shots(shot, member, "01-checked-in-outside")
 
-    coordinator.get_by_test_id("lang-toggle").click()
     coordinator.goto(f"/shifts/{shift['id']}/attendance")
     expect(coordinator.get_by_test_id("att-summary")).to_contain_text("1 checked in")
     shots(shot, coordinator, "02-attendance")
