@@ -125,8 +125,12 @@ def test_coordinator_makes_a_pattern_and_sees_the_board_with_gaps(new_context, s
     label = page.get_by_test_id("pattern-area-map").locator(".map-area-label", has_text=WEST_AREA)
     label.scroll_into_view_if_needed()
     box = label.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] + 8)  # the area, just under its name
+    page.mouse.click(
+        box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    )  # the name lets taps through to the area
     expect(page.get_by_test_id("pattern-area").locator("option:checked")).to_have_text(WEST_AREA)
+    label.scroll_into_view_if_needed()
+    shots(shot, page, "03-area-picked")
     page.get_by_test_id("weekday-6").click()
     page.get_by_test_id("weekday-7").click()
     expect(page.get_by_test_id("weekday-6")).to_have_attribute("aria-pressed", "true")
@@ -141,7 +145,7 @@ def test_coordinator_makes_a_pattern_and_sees_the_board_with_gaps(new_context, s
     page.get_by_test_id("pattern-skip-add").click()
     expect(page.get_by_test_id("pattern-skipped")).to_contain_text(f"{holiday.month}月{holiday.day}日")
     assert latin_words(page) == []
-    shots(shot, page, "03-pattern-form")
+    shots(shot, page, "03-pattern-form-filled")
 
     page.get_by_test_id("pattern-save").click()
     expect(page.get_by_test_id("board-page")).to_be_visible()

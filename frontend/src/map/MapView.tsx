@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from './i18n';
-import type { AreaGeometry, Position } from './geometry';
+import { boundsOf, type AreaGeometry, type Position } from './geometry';
 import type { PinKind } from './leaflet';
 import { useMap } from './useMap';
 
@@ -35,6 +35,12 @@ interface MapViewProps {
   lazy?: boolean;
 }
 
+/** How much ground an area's bounding box covers (in squared degrees: only to compare). */
+function extent(area: MapArea): number {
+  const box = boundsOf([area.geometry]);
+  return box ? (box[1][0] - box[0][0]) * (box[1][1] - box[0][1]) : 0;
+}
+
 function Map(props: MapViewProps) {
   const points = props.points ?? [];
   const still = !!props.small;
@@ -44,7 +50,9 @@ function Map(props: MapViewProps) {
   const { element, failed } = useMap(
     ({ map, projection, fit }, { L, AREA_STYLE, SELECTABLE_STYLE, SELECTED_STYLE, toLatLngs, pinIcon }) => {
       const layer = L.featureGroup().addTo(map);
-      for (const area of props.areas) {
+      // To choose by tapping, the largest are drawn first: a small area inside or across a large one stays on top.
+      const areas = onSelect ? [...props.areas].sort((a, b) => extent(b) - extent(a)) : props.areas;
+      for (const area of areas) {
         const style = !onSelect ? AREA_STYLE : area.id === selected ? SELECTED_STYLE : SELECTABLE_STYLE;
         const polygon = L.polygon(toLatLngs(area.geometry, projection), style).addTo(layer);
         if (!still) polygon.bindTooltip(area.name, { permanent: !!onSelect, direction: 'center', className: 'map-area-label' });
