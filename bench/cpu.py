@@ -19,6 +19,7 @@ from pathlib import Path
 from bench import log
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+DISTURBED_PCT = 20  # a run in which other processes took this share of the CPUs or more shared the machine
 # "postgres: 15/main: user database 127.0.0.1(5432) idle": a backend, and the database it serves
 PG_BACKEND = re.compile(r"^postgres: (?:\S+: )?\S+ (\S+) (?:\S+\(\d+\)|\[local\])")
 
@@ -184,9 +185,9 @@ class QuietGate:
         return {"waited_s": round(waited, 1), "other_pct_before": other}
 
     def disturbed(self, cpu: dict, run_s: float) -> bool:
-        """Did other processes take at least twice the threshold during a run (see CpuMeter)? Then,
+        """Did other processes take DISTURBED_PCT or more of the CPUs during a run (see CpuMeter)? Then,
         while the budget lasts (the run's time counts against it), the run is worth repeating."""
-        if cpu["other_pct"] < 2 * self.threshold or self.left <= 0:
+        if cpu["other_pct"] < DISTURBED_PCT or self.left <= 0:
             return False
         self.left = max(0.0, self.left - run_s)
         return True

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from bench.cpu import DISTURBED_PCT
+
 FIRST_LOAD_BUDGET = 60 * 1024  # bytes of gzipped JS + CSS that index.html fetches
 VERDICT_WORDS = {True: "PASS", False: "FAIL", None: "SKIP"}
 
@@ -31,6 +33,16 @@ def ratio(value: float, reference: float) -> float | None:
 
 def ms(value: float) -> str:
     return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+
+
+def disturbance(**runs: dict | None) -> str:
+    """ "; measured while other processes took 40% of the CPUs (ceiling)" for runs that shared the machine."""
+    shares = [
+        f"{run['cpu']['other_pct']:.0f}% ({name})"
+        for name, run in runs.items()
+        if run and run.get("cpu", {}).get("other_pct", 0) >= DISTURBED_PCT
+    ]
+    return f"; measured while other processes took {', '.join(shares)} of the CPUs" if shares else ""
 
 
 @dataclass(frozen=True)
@@ -64,7 +76,7 @@ class CeilingShare:
             )
         if run["non_2xx"]:
             detail += f", {run['non_2xx']} non-2xx answers"
-        return Verdict(title, ok, detail)
+        return Verdict(title, ok, detail + disturbance(endpoint=run, ceiling=top))
 
 
 @dataclass(frozen=True)
@@ -88,6 +100,7 @@ class KdfShare:
         )
         if run["non_2xx"]:
             detail += f", {run['non_2xx']} non-2xx answers"
+        detail += disturbance(endpoint=run, kdf={"cpu": kdf["cpu_2_procs"]} if "cpu_2_procs" in kdf else None)
         return Verdict(title, share >= self.min_share and run["non_2xx"] == 0, detail)
 
 

@@ -742,7 +742,15 @@ def test_joining_a_team_twice_is_a_409(client_as, staff, org, create_invite):
         ),
         (
             "street_a_officer",
-            {"list_accounts", "read_audit", "report_hazard", "see_rosters", "send_alert", "triage_reports"},
+            {
+                "list_accounts",
+                "read_audit",
+                "report_hazard",
+                "see_rosters",
+                "send_alert",
+                "send_urgent_alert",
+                "triage_reports",
+            },
         ),
         (
             "district_admin",
@@ -760,6 +768,7 @@ def test_joining_a_team_twice_is_a_409(client_as, staff, org, create_invite):
                 "reset_passwords",
                 "see_rosters",
                 "send_alert",
+                "send_urgent_alert",
                 "triage_reports",
             },
         ),

@@ -361,6 +361,21 @@ def test_sent_and_received_boxes(client_as, staff, street_alert):
     assert client_as(staff.member_b1).get("/api/v1/alerts").get_json() == []
 
 
+def test_home_asks_only_for_open_alerts_i_have_not_answered(client_as, staff, street_alert):
+    alert, officer = street_alert
+    member, coordinator = client_as(staff.member_a1), client_as(staff.coordinator_a1)
+    member.post(f"/api/v1/alerts/{alert['id']}/answer", json={"answer": "seen"})
+    assert [a["id"] for a in member.get("/api/v1/alerts?unanswered=true").get_json()] == [alert["id"]]
+    member.post(f"/api/v1/alerts/{alert['id']}/answer", json={"answer": "on_my_way"})
+    assert member.get("/api/v1/alerts?unanswered=true").get_json() == []
+    assert [a["id"] for a in coordinator.get("/api/v1/alerts?unanswered=true").get_json()] == [alert["id"]]
+    officer.post(f"/api/v1/alerts/{alert['id']}/cancel")
+    assert coordinator.get("/api/v1/alerts?unanswered=true").get_json() == []
+    refused = officer.get("/api/v1/alerts?box=sent&unanswered=true")
+    assert refused.status_code == 422
+    assert field_errors(refused.get_json(), "query") == {"unanswered": ["invalid"]}
+
+
 # Reminders, cancel and update -----------------------------------------------------------------------
 
 
@@ -386,6 +401,14 @@ def test_cancelling_tells_every_recipient(client_as, staff, street_alert):
     inbox = client_as(staff.member_a1).get("/api/v1/notifications").get_json()
     assert inbox[0]["kind"] == "alert_cancelled" and inbox[0]["payload"]["title"] == "已取消：可疑人员"
     assert_error(officer.post(f"/api/v1/alerts/{alert['id']}/cancel"), 422, "alert_cancelled")
+
+
+def test_a_cancellation_is_worded_in_each_recipients_language(client_as, staff, street_alert):
+    alert, officer = street_alert
+    member = client_as(staff.member_a1)
+    assert member.patch("/api/v1/me", json={"locale": "en"}).status_code == 200
+    officer.post(f"/api/v1/alerts/{alert['id']}/cancel")
+    assert member.get("/api/v1/notifications").get_json()[0]["payload"]["title"] == "Cancelled: 可疑人员"
 
 
 def test_only_the_sender_and_oversight_manage_an_alert(client_as, staff, street_alert):

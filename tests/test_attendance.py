@@ -328,15 +328,17 @@ def test_the_hours_export_as_xlsx_has_no_formulas(client_as, staff, attended_mon
     assert tricky[1] == tricky_phone and tricky[10] == 120
 
 
-def test_a_large_hours_export_becomes_a_job_announced_in_the_inbox(
+def test_a_large_hours_export_becomes_a_job_announced_in_the_inbox_in_my_language(
     app, client_as, staff, attended_month, org, monkeypatch
 ):
     monkeypatch.setitem(app.config, "HOURS_EXPORT_SYNC_MAX_ROWS", 1)
     coordinator = client_as(staff.coordinator_a1)
+    coordinator.patch("/api/v1/me", json={"locale": "en"})
     response = coordinator.get(f"/api/v1/hours/export?format=csv&unit_id={org.a1.id}&month=2026-12")
     assert response.status_code == 202
     [notice] = coordinator.get("/api/v1/notifications").get_json()[:1]
     assert notice["kind"] == "export_ready"
+    assert notice["payload"]["title"] == f"Export ready: {notice['payload']['filename']}"
     with coordinator.get(notice["payload"]["url"]) as download:
         assert download.status_code == 200 and "张建国" in download.data.decode("utf-8-sig")
 

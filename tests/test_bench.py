@@ -221,6 +221,14 @@ def test_ceiling_share_fails(run, why):
     assert verdict.line.startswith("FAIL")
 
 
+def test_a_verdict_says_when_a_run_shared_the_machine():
+    busy = a_run(rps=1000, p95_ms=20, cpu={"server_pct": 50.0, "database_pct": 0.0, "other_pct": 40.0})
+    verdict = ME.evaluate("GET /me", {16: a_run(rps=600, p95_ms=30)}, {16: busy}, None)
+    assert verdict.ok is True
+    assert verdict.detail.endswith("; measured while other processes took 40% (ceiling) of the CPUs")
+    assert "measured while" not in ME.evaluate("GET /me", {16: a_run()}, {16: a_run()}, None).detail
+
+
 def test_ceiling_share_without_a_p95_limit_judges_throughput_only():
     target = CeilingShare(min_share=0.5, clients=16, max_p95_factor=None)
     verdict = target.evaluate("GET /x", {16: a_run(rps=600, p95_ms=500)}, {16: a_run(rps=1000, p95_ms=20)}, None)
@@ -244,6 +252,12 @@ def test_kdf_share_compares_sign_ins_with_hashes_per_second_of_two_processes(rps
     )
     assert verdict.ok is ok
     assert "of argon2's 10.0 hashes/s with 2 processes" in verdict.detail
+
+
+def test_a_kdf_verdict_says_when_the_argon2_measurement_shared_the_machine():
+    kdf = {"hashes_per_s_2_procs": 10.0, "cpu_2_procs": {"other_pct": 25.0}}
+    verdict = KdfShare().evaluate("POST /login", {16: a_run(rps=8)}, {}, kdf)
+    assert verdict.detail.endswith("; measured while other processes took 25% (kdf) of the CPUs")
 
 
 def test_kdf_share_is_skipped_without_a_kdf_measurement():

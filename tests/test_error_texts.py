@@ -9,12 +9,15 @@ error without a translation fails here, before a user sees a raw identifier.
 
 import ast
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from app.core.schemas import FIELD_ERROR_CODES
 from app.errors import ERROR_IDS
+from app.notifications.texts import TEXTS as NOTIFICATION_TEXTS
+from app.reports.texts import TEXTS as REPORT_TEXTS
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXTS = ROOT / "frontend" / "src" / "i18n" / "errors"
@@ -99,3 +102,12 @@ def test_the_scan_finds_errors_of_every_kind():
     errors, field_codes = server_codes()
     assert {"phone_taken", "account_pending", "invite_expired", "shift_full", "not_pending"} <= errors
     assert {"phone_invalid", "geometry_self_intersection", "password_common", "too_short"} <= field_codes
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_the_inbox_words_a_notification_as_its_push_does(locale):
+    """The inbox words report and export rows itself, from their ``text_key``: its words are the push's."""
+    catalog = (ROOT / "frontend" / "src" / "features" / "notifications" / "i18n" / f"{locale}.ts").read_text()
+    words = dict(re.findall(r"'words\.([a-z_]+)': '([^']*)'", catalog))
+    server = REPORT_TEXTS[locale] | {"export_ready": NOTIFICATION_TEXTS[locale]["export_ready_title"]}
+    assert {key: words.get(key) for key in server} == server

@@ -65,7 +65,7 @@ class Alerts(MethodView):
     @blp.paginate()
     def get(self, query, pagination_parameters):
         """Alerts I received (``box=received``), or sent and oversee (``box=sent``), newest first."""
-        stmt = services.alerts_visible_to(current_user, query["box"])
+        stmt = services.alerts_visible_to(current_user, query["box"], query["unanswered"])
         return paginate(
             apply_sort(stmt, query["sort"], {"created_at": Alert.created_at}, Alert.id), pagination_parameters
         )
@@ -163,7 +163,7 @@ class AlertRecipients(MethodView):
                 "answer": recipient.answer,
                 "answered_at": recipient.answered_at,
                 "reminded_at": recipient.reminded_at,
-                "push_status": recipient.notification.push_status.value,
+                "push_status": recipient.notification.push_status,
             }
             for recipient in paginate(stmt, pagination_parameters)
         ]

@@ -10,6 +10,7 @@ from app.core import clock
 from app.core.access import Role
 from app.core.pagination import sort_field
 from app.core.schemas import ApiSchema, Id, Length, OneOf, Range, Text, coded
+from app.notifications.models import PushStatus
 from app.orgs.schemas import UnitRefSchema
 
 # An alert is about now: it expires within a week at most.
@@ -133,10 +134,12 @@ class AlertPhotoSchema(ApiSchema):
     url = fields.Function(
         lambda photo: url_for("alerts.AlertPhotoById", alert_id=photo["alert_id"], content_id=photo["content_id"]),
         dump_only=True,
+        metadata={"type": "string"},
     )
     thumb_url = fields.Function(
         lambda photo: url_for("alerts.AlertPhotoThumb", alert_id=photo["alert_id"], content_id=photo["content_id"]),
         dump_only=True,
+        metadata={"type": "string"},
     )
     width = fields.Integer(dump_only=True)
     height = fields.Integer(dump_only=True)
@@ -181,7 +184,16 @@ class AlertDetailSchema(AlertSchema):
 
 class AlertQuerySchema(ApiSchema):
     box = Text(load_default="received", validate=OneOf(["received", "sent"]))
+    unanswered = fields.Boolean(
+        load_default=False,
+        metadata={"description": "with box=received: only open alerts I have not answered (home's call to action)"},
+    )
     sort = sort_field("created_at", default="-created_at")
+
+    @validates_schema
+    def unanswered_is_for_received(self, data, **kwargs):
+        if data["unanswered"] and data["box"] != "received":
+            raise ValidationError(coded("invalid"), field_name="unanswered")
 
 
 class AnswerCreateSchema(ApiSchema):
@@ -227,7 +239,7 @@ class RecipientSchema(ApiSchema):
     answer = fields.Enum(Answer, by_value=True, dump_only=True, allow_none=True)
     answered_at = fields.DateTime(dump_only=True, allow_none=True)
     reminded_at = fields.DateTime(dump_only=True, allow_none=True)
-    push_status = fields.String(dump_only=True)
+    push_status = fields.Enum(PushStatus, by_value=True, dump_only=True)
 
 
 class RecipientQuerySchema(ApiSchema):

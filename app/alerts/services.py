@@ -32,7 +32,7 @@ from app.core.jobs import enqueue
 from app.errors import Forbidden, NotFound, RuleViolation
 from app.extensions import db
 from app.notifications.models import Notification, NotificationKind
-from app.notifications.services import live_subscription, notify
+from app.notifications.services import live_subscription, notify, notify_in_their_language
 from app.notifications.texts import text
 from app.orgs.models import Area, MembershipStatus, Team, TeamMembership, Unit
 
@@ -223,14 +223,25 @@ def _recipients_of(alert: Alert, *conditions) -> Select:
     return select(AlertRecipient.user_id).where(AlertRecipient.alert_id == alert.id, *conditions)
 
 
+def _notify_worded(alert: Alert, recipients: Select, kind: NotificationKind, wording: str) -> list[int]:
+    """Tell recipients about the alert with the server's own words ("Cancelled: ...") in each
+    one's language; the sender's title inside them stays as written."""
+    return notify_in_their_language(
+        recipients,
+        kind,
+        lambda locale: _inbox_payload(alert) | {"title": text(wording, locale, title=alert.title)},
+        subject_type="alert",
+        subject_id=alert.id,
+    )
+
+
 def cancel_alert(alert: Alert, by: Principal) -> Alert:
     if alert.status == AlertStatus.CANCELLED:
         raise RuleViolation("alert_cancelled", "the alert was cancelled already")
     alert.status = AlertStatus.CANCELLED
     alert.cancelled_at = clock.now()
     db.session.flush()
-    payload = _inbox_payload(alert) | {"title": text("alert_cancelled", None, title=alert.title)}
-    notify(_recipients_of(alert), NotificationKind.ALERT_CANCELLED, payload, subject_type="alert", subject_id=alert.id)
+    _notify_worded(alert, _recipients_of(alert), NotificationKind.ALERT_CANCELLED, "alert_cancelled")
     record("alert_cancelled", actor_id=by.id, subject_type="alert", subject_id=alert.id, unit_id=alert.unit_id)
     return alert
 
@@ -245,8 +256,7 @@ def update_alert(alert: Alert, by: Principal, changes: dict) -> Alert:
     alert.version += 1
     alert.updated_at = clock.now()
     db.session.flush()
-    payload = _inbox_payload(alert) | {"title": text("alert_updated", None, title=alert.title)}
-    notify(_recipients_of(alert), NotificationKind.ALERT_UPDATED, payload, subject_type="alert", subject_id=alert.id)
+    _notify_worded(alert, _recipients_of(alert), NotificationKind.ALERT_UPDATED, "alert_updated")
     record(
         "alert_updated",
         actor_id=by.id,
@@ -276,8 +286,7 @@ def remind_unanswered(alert: Alert) -> int:
         .values(reminded_at=now)
         .execution_options(synchronize_session=False)
     )
-    payload = _inbox_payload(alert) | {"title": text("alert_reminder", None, title=alert.title)}
-    return len(notify(waiting, NotificationKind.ALERT_REMINDER, payload, subject_type="alert", subject_id=alert.id))
+    return len(_notify_worded(alert, waiting, NotificationKind.ALERT_REMINDER, "alert_reminder"))
 
 
 def alerts_due_for_reminder() -> Select:
@@ -296,12 +305,17 @@ def alerts_due_for_reminder() -> Select:
 # Reading ----------------------------------------------------------------------------------------
 
 
-def alerts_visible_to(principal: Principal, box: str) -> Select:
-    """``received``: alerts sent to me; ``sent``: those I sent and, for officers, admins and
-    coordinators, those sent within their scope."""
+def alerts_visible_to(principal: Principal, box: str, unanswered: bool = False) -> Select:
+    """``received``: alerts sent to me (``unanswered``: those still open that I have not answered);
+    ``sent``: those I sent and, for officers, admins and coordinators, those sent within their scope."""
     if box == "received":
+        mine = select(AlertRecipient.alert_id).where(AlertRecipient.user_id == principal.id)
+        if not unanswered:
+            return select(Alert).where(Alert.id.in_(mine))
         return select(Alert).where(
-            Alert.id.in_(select(AlertRecipient.alert_id).where(AlertRecipient.user_id == principal.id))
+            Alert.id.in_(mine.where(AlertRecipient.answer.is_(None))),
+            Alert.status == AlertStatus.ACTIVE,
+            Alert.expires_at > clock.now(),
         )
     overseen = principal.unit_paths(OVERSIGHT_ROLES + (Role.COORDINATOR,))
     return (

@@ -16,6 +16,7 @@ class ExportSchema(ApiSchema):
         lambda export: f"/api/v1/exports/{export.id}/download" if export.status == ExportStatus.READY else None,
         dump_only=True,
         allow_none=True,
+        metadata={"type": "string"},
     )
     created_at = fields.DateTime(dump_only=True)
     finished_at = fields.DateTime(dump_only=True, allow_none=True)

@@ -25,7 +25,8 @@ from app.errors import DomainError, NotFound
 from app.exports.models import Export, ExportStatus
 from app.extensions import db
 from app.notifications.models import NotificationKind
-from app.notifications.services import notify, select_user
+from app.notifications.services import notify_in_their_language, select_user
+from app.notifications.texts import text
 
 
 @dataclass
@@ -117,17 +118,18 @@ def build(export: Export) -> None:
     export.status = ExportStatus.READY
     export.finished_at = clock.now()
     db.session.flush()
-    notify(
+    params = {"filename": export.filename, "rows": rows.count}
+    notify_in_their_language(
         select_user(export.user_id),
         NotificationKind.EXPORT_READY,
-        {
-            "title": f"导出完成：{export.filename}",
-            "body": f"{rows.count} 行",
+        lambda locale: {
+            "title": text("export_ready_title", locale, **params),
+            "body": text("export_ready_body", locale, **params),
             "url": f"/api/v1/exports/{export.id}/download",
             "export_id": export.id,
             "filename": export.filename,
             "text_key": "export_ready",
-            "text_params": {"filename": export.filename, "rows": rows.count},
+            "text_params": params,
         },
         subject_type="export",
         subject_id=export.id,

@@ -34,6 +34,8 @@ TEXTS = {
         "person_shift_line": "{name}：{when}，{area}",
         "week_of": "{month}月{day}日起的一周",
         "no_show_title": "{count} 人未到岗",
+        "export_ready_title": "导出完成：{filename}",
+        "export_ready_body": "{rows} 行",
     },
     "en": {
         "test_title": "Test notification",
@@ -59,6 +61,8 @@ TEXTS = {
         "person_shift_line": "{name}: {when}, {area}",
         "week_of": "the week of {day} {month_name}",
         "no_show_title": "{count} did not come to their shift",
+        "export_ready_title": "Export ready: {filename}",
+        "export_ready_body": "{rows} rows",
     },
 }
 DEFAULT_LOCALE = "zh-CN"

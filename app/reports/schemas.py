@@ -115,7 +115,11 @@ class DepartmentSchema(ApiSchema):
     category_ids = fields.Function(
         lambda department: sorted(route.category_id for route in department.routes),
         dump_only=True,
-        metadata={"description": "categories it takes by default in its unit's subtree"},
+        metadata={
+            "description": "categories it takes by default in its unit's subtree",
+            "type": "array",
+            "items": {"type": "integer"},
+        },
     )
     created_at = fields.DateTime(dump_only=True)
 

@@ -21,7 +21,9 @@ class SignupSchema(ApiSchema):
     user = fields.Nested(PersonSchema, dump_only=True)
     is_leader = fields.Boolean(dump_only=True)
     status = fields.Enum(SignupStatus, by_value=True, dump_only=True)
-    assigned = fields.Function(lambda signup: signup.assigned_by_id is not None, dump_only=True)
+    assigned = fields.Function(
+        lambda signup: signup.assigned_by_id is not None, dump_only=True, metadata={"type": "boolean"}
+    )
 
 
 class ShiftSummarySchema(ApiSchema):

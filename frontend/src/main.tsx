@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import './styles.css';
 import { watchConnectivity } from './api/connectivity';
-import { App } from './app/App';
+import { App, loadShell } from './app/App';
 import { markUpdateReady } from './app/navigation';
 import { locale } from './i18n';
 import { common, t } from './i18n/common';
@@ -27,6 +27,7 @@ Promise.all([common.load(), errorTexts.load()])
   .then(() => {
     document.title = t('app.name');
     render(<App />, document.getElementById('app')!);
+    loadShell();
   });
 
 if ('serviceWorker' in navigator && import.meta.env.PROD) {

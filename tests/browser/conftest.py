@@ -4,6 +4,7 @@ The front end is not built here: run `cd frontend && npm ci && npm run build` fi
 Screenshots land in tests/browser/screenshots/<test>-<step>.png.
 """
 
+import json
 import os
 import re
 import socket
@@ -16,6 +17,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, PASSWORD, VIEWPORT
+from tests.push_service import FakePushService
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "frontend" / "dist"
@@ -51,7 +53,17 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> str:
+def live_push():
+    """A Web Push service on 127.0.0.1 that the live server may push to (headless Chromium has
+    none): it checks the VAPID JWT and decrypts each message, which the tests then hand to a
+    browser's service worker through the DevTools protocol."""
+    service = FakePushService()
+    yield service
+    service.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, live_push) -> str:
     """The app as `make run` serves it: gunicorn (one process, threads) and a real job consumer."""
     if not (DIST / "index.html").is_file():
         pytest.fail(f"{DIST} has no build: run `cd frontend && npm ci && npm run build` first", pytrace=False)
@@ -61,6 +73,7 @@ def live_server(tmp_path_factory) -> str:
         "FLASK_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'db.sqlite'}",
         "FLASK_JOBS_SQLITE_PATH": f'"{tmp / "jobs.sqlite"}"',
         "FLASK_SECRET_KEY": "test",
+        "FLASK_PUSH_EXTRA_ENDPOINT_ORIGINS": json.dumps([live_push.origin]),
     }
     _flask(env, "db", "upgrade")
     _flask(env, "seed-demo", "--password", PASSWORD)

@@ -1,7 +1,9 @@
 """Constants and page helpers shared by the browser tests."""
 
+import json
 import random
 import re
+import time
 
 from playwright.sync_api import Page
 
@@ -93,3 +95,87 @@ def register_via_invite(page: Page, invite_url: str, name: str, password: str = 
     page.get_by_test_id("join-password").fill(password)
     page.get_by_test_id("join-submit").click()
     return phone
+
+
+def wait_for_service_worker(page: Page) -> None:
+    page.wait_for_function(
+        "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20_000
+    )
+
+
+def subscribe_via_api(page: Page, push_service):
+    """Headless Chromium cannot subscribe to a real push service: register one of the test
+    push service's subscriptions for the page's signed-in session, as the app would."""
+    subscriber = push_service.subscribe()
+    status, body = api(page, "POST", "/push/subscriptions", subscriber.info())
+    assert status == 201, body
+    return subscriber
+
+
+def wait_for_push(push_service, subscriber, timeout: float = 20.0, count: int = 1) -> list[dict]:
+    """The decrypted payloads the live server pushed to this subscription (once `count` arrived)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        messages = push_service.messages_for(subscriber)
+        if len(messages) >= count:
+            return messages
+        assert time.monotonic() < deadline, f"no push arrived (rejected: {push_service.rejected})"
+        time.sleep(0.2)
+
+
+class ServiceWorkerProtocol:
+    """The DevTools protocol's ServiceWorker domain for a browser context: deliver a push message
+    and fire a Background Sync event, as the browser would."""
+
+    def __init__(self, page: Page, origin: str):
+        self.page = page
+        self.origin = origin
+        self.registrations: dict[str, str] = {}
+        self.cdp = page.context.new_cdp_session(page)
+        self.cdp.on("ServiceWorker.workerRegistrationUpdated", self._registrations)
+        self.cdp.send("ServiceWorker.enable")
+
+    def _registrations(self, event: dict) -> None:
+        for registration in event["registrations"]:
+            if not registration.get("isDeleted"):
+                self.registrations[registration["scopeURL"]] = registration["registrationId"]
+
+    def registration_id(self) -> str:
+        scope = self.origin.rstrip("/") + "/"
+        for _ in range(100):
+            if scope in self.registrations:
+                return self.registrations[scope]
+            self.page.wait_for_timeout(100)
+        raise AssertionError(f"no service worker registered for {scope}: {self.registrations}")
+
+    def deliver_push(self, payload: dict) -> None:
+        self.cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": self.origin, "registrationId": self.registration_id(), "data": json.dumps(payload)},
+        )
+
+    def dispatch_sync(self, tag: str, last_chance: bool = False) -> None:
+        self.cdp.send(
+            "ServiceWorker.dispatchSyncEvent",
+            {"origin": self.origin, "registrationId": self.registration_id(), "tag": tag, "lastChance": last_chance},
+        )
+
+
+SHOWN_NOTIFICATIONS = """async () => {
+  const registration = await navigator.serviceWorker.ready;
+  return (await registration.getNotifications()).map((n) => ({
+    title: n.title, body: n.body, tag: n.tag, requireInteraction: n.requireInteraction,
+    actions: (n.actions || []).map((a) => [a.action, a.title]), vibrate: Array.from(n.vibrate || []), lang: n.lang,
+  }));
+}"""
+
+
+def shown_notifications(page: Page, count: int = 0, timeout: float = 10.0) -> list[dict]:
+    """What the page's service worker has on screen (registration.getNotifications()), once
+    there are at least `count` (showing one is asynchronous)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        shown = page.evaluate(SHOWN_NOTIFICATIONS)
+        if len(shown) >= count or time.monotonic() > deadline:
+            return shown
+        page.wait_for_timeout(100)

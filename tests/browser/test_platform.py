@@ -18,6 +18,8 @@ from tests.browser.support import (
 
 pytestmark = pytest.mark.browser
 
+DEMO_ALERT = "演示：3号门附近发现可疑人员"  # app/alerts/demo.py
+
 ANDROID = "Mozilla/5.0 (Linux; Android 12; M2004J19C) AppleWebKit/537.36 (KHTML, like Gecko) "
 ANDROID_CHROME = ANDROID + "Chrome/120.0.0.0 Mobile Safari/537.36"
 WECHAT = (
@@ -222,9 +224,9 @@ def test_activity_log_filters_by_action(new_context, sign_in, shot, locale):
 # Every screen, as the role that sees it, in both languages, at a common phone width and a
 # narrow one: nothing sticks out sideways, and a Chinese screen has no English in it.
 TOUR = [
-    ("member", ["/", "/settings"]),
-    ("coordinator", ["/", "/invites", "/approvals", "/teams", "/teams/{team}"]),
-    ("officer", ["/audit"]),
+    ("member", ["/", "/settings", "/notifications", "/alerts/{alert}", "/outbox"]),
+    ("coordinator", ["/", "/invites", "/approvals", "/teams", "/teams/{team}", "/alerts/new", "/alerts/sent"]),
+    ("officer", ["/audit", "/alerts/{alert}/answers"]),
     ("admin", ["/admin/units", "/admin/teams", "/admin/areas"]),
 ]
 
@@ -241,14 +243,15 @@ def test_every_screen_fits_the_phone(browser, live_server, sign_in, shot, locale
         for role, paths in TOUR:
             sign_in(page, PHONES[role])
             team = next(t["id"] for t in api(page, "GET", "/teams?page_size=100")[1] if t["name"] == DEMO_TEAM)
+            alert = next((a["id"] for a in api(page, "GET", "/alerts?page_size=100")[1] if a["title"] == DEMO_ALERT), 0)
             for path in paths:
-                page.goto(path.format(team=team))
+                page.goto(path.format(team=team, alert=alert))
                 expect(page.get_by_role("heading", level=1)).to_be_visible()
                 page.wait_for_load_state("networkidle")
                 assert no_horizontal_overflow(page), f"{role} {path} overflows at {width}px"
                 if locale == "zh-CN" and role != "officer":
                     assert latin_words(page) == [], f"{role} {path}: {latin_words(page)}"
-                shot(page, f"{role}{path.replace('/', '-').replace('{team}', 'roster')}")
+                shot(page, f"{role}{path.replace('/', '-').replace('{team}', 'roster').replace('{alert}', 'alert')}")
             api(page, "POST", "/auth/logout")
             context.clear_cookies()
     finally:

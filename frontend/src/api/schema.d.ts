@@ -15,6 +15,8 @@ export interface paths {
                     page?: number;
                     page_size?: number;
                     sort?: "created_at" | "-created_at";
+                    /** @description with box=received: only open alerts I have not answered (home's call to action) */
+                    unanswered?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -6472,8 +6474,8 @@ export interface components {
         AlertPhoto: {
             readonly content_id: string;
             readonly height: number;
-            readonly thumb_url: unknown;
-            readonly url: unknown;
+            readonly thumb_url: string;
+            readonly url: string;
             readonly width: number;
         };
         AlertPhotoUpload: {
@@ -6686,7 +6688,7 @@ export interface components {
         };
         Department: {
             /** @description categories it takes by default in its unit's subtree */
-            readonly category_ids: unknown;
+            readonly category_ids: number[];
             /** Format: date-time */
             readonly created_at: string;
             readonly id: number;
@@ -6776,7 +6778,7 @@ export interface components {
             readonly byte_size: number | null;
             /** Format: date-time */
             readonly created_at: string;
-            readonly download_url: unknown;
+            readonly download_url: string | null;
             /** Format: date-time */
             readonly expires_at: string;
             readonly filename: string | null;
@@ -7198,7 +7200,8 @@ export interface components {
             readonly answer: "on_my_way" | "cannot_come" | null;
             /** Format: date-time */
             readonly answered_at: string | null;
-            readonly push_status: string;
+            /** @enum {unknown} */
+            readonly push_status: "none" | "pending" | "sent" | "failed";
             /** Format: date-time */
             readonly reminded_at: string | null;
             /** Format: date-time */
@@ -7494,7 +7497,7 @@ export interface components {
             starts_at?: string;
         };
         Signup: {
-            readonly assigned: unknown;
+            readonly assigned: boolean;
             readonly is_leader: boolean;
             /** @enum {unknown} */
             readonly status: "active" | "drop_requested" | "dropped";

@@ -30,6 +30,12 @@ const SchedulingRules = signedIn(screens.SchedulingRules, (can) => can.plan_shif
 // On duty and everyone's hours: coordinators' and officers' (the server checks the unit); members' own hours.
 const OnDuty = signedIn(screens.OnDuty, (can) => can.plan_shifts || can.read_audit);
 const Hours = signedIn(screens.Hours, (can) => can.take_shifts || can.plan_shifts || can.read_audit);
+const Inbox = signedIn(screens.Inbox);
+const AlertDetail = signedIn(screens.AlertDetail);
+const AlertAnswers = signedIn(screens.AlertAnswers);
+const Compose = signedIn(screens.Compose, (can) => can.send_alert);
+const SentAlerts = signedIn(screens.SentAlerts, (can) => can.send_alert);
+const Outbox = signedIn(screens.Outbox);
 
 // The gear, drawn here so the icon set (ui/icons) stays out of the first download.
 const SETTINGS_ICON =
@@ -37,6 +43,12 @@ const SETTINGS_ICON =
 
 /** A screen's code is on its way (first visit to it, weak signal). */
 const screenLoading = signal(false);
+
+/** The bell, the outbox bar and what drives them (app/shell.tsx), loaded after the first render. */
+const shell = signal<typeof import('./shell') | null>(null);
+export function loadShell(): void {
+  import('./shell').then((module) => (shell.value = module), () => undefined);
+}
 
 function Header() {
   const other = locale.value === 'zh-CN' ? 'en' : 'zh-CN';
@@ -52,6 +64,7 @@ function Header() {
         <button type="button" class="topbtn" lang={other} data-testid="lang-toggle" onClick={() => changeLocale(other)}>
           {other === 'en' ? 'English' : '中文'}
         </button>
+        {me.value && shell.value && <shell.value.Bell />}
         {me.value && (
           <a href="/settings" class="topbtn" data-testid="nav-settings" aria-label={t('nav.settings')}>
             <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
@@ -112,6 +125,12 @@ function Screens() {
           <Route path="/scheduling-rules" component={SchedulingRules} />
           <Route path="/on-duty" component={OnDuty} />
           <Route path="/hours" component={Hours} />
+          <Route path="/notifications" component={Inbox} />
+          <Route path="/alerts/new" component={Compose} />
+          <Route path="/alerts/sent" component={SentAlerts} />
+          <Route path="/alerts/:id" component={AlertDetail} />
+          <Route path="/alerts/:id/answers" component={AlertAnswers} />
+          <Route path="/outbox" component={Outbox} />
           <Route default component={NotFound} />
         </Router>
       </ErrorBoundary>
@@ -124,6 +143,7 @@ export function App() {
     <LocationProvider>
       <Header />
       <OfflineBanner />
+      {shell.value && <shell.value.OutboxBar />}
       <main id="main">
         <Screens />
       </main>

@@ -14,6 +14,9 @@ import { audit } from '../features/audit/i18n';
 import { shifts } from '../features/shifts/i18n';
 import { attendance } from '../features/attendance/i18n';
 import { mapTexts } from '../map/i18n';
+import { alerts } from '../features/alerts/i18n';
+import { notifications } from '../features/notifications/i18n';
+import { outboxTexts } from '../features/outbox/i18n';
 import type { Capabilities } from '../features/session/capabilities';
 import { capabilities, me, sessionReady } from '../features/session/state';
 import { loginUrl, navigate } from './navigation';
@@ -36,8 +39,8 @@ export const Join = screen(() => import('../features/auth/pages/Join'), auth);
 export const Reset = screen(() => import('../features/auth/pages/Reset'), auth);
 const Pending = screen(() => import('../features/auth/pages/Pending'), auth);
 const Blocked = screen(() => import('../features/auth/pages/Blocked'), auth);
-export const Home = screen(() => import('../features/home/pages/Home'), home, attendance);
-export const Settings = screen(() => import('../features/settings/pages/Settings'), settings, auth);
+export const Home = screen(() => import('../features/home/pages/Home'), home, notifications, attendance);
+export const Settings = screen(() => import('../features/settings/pages/Settings'), settings, auth, notifications, outboxTexts);
 export const Invites = screen(() => import('../features/invites/pages/Invites'), invites);
 export const Approvals = screen(() => import('../features/approvals/pages/Approvals'), approvals);
 export const TeamList = screen(() => import('../features/teams/pages/TeamList'), teams);
@@ -55,6 +58,12 @@ export const SchedulingRules = screen(() => import('../features/shifts/pages/Rul
 export const ShiftAttendance = screen(() => import('../features/attendance/pages/ShiftAttendance'), attendance, shifts);
 export const OnDuty = screen(() => import('../features/attendance/pages/OnDuty'), attendance, shifts, mapTexts);
 export const Hours = screen(() => import('../features/attendance/pages/Hours'), attendance, shifts);
+export const Inbox = screen(() => import('../features/notifications/pages/Inbox'), notifications, alerts);
+export const AlertDetail = screen(() => import('../features/alerts/pages/AlertDetail'), alerts, mapTexts);
+export const AlertAnswers = screen(() => import('../features/alerts/pages/AlertAnswers'), alerts, mapTexts);
+export const Compose = screen(() => import('../features/alerts/pages/Compose'), alerts, mapTexts);
+export const SentAlerts = screen(() => import('../features/alerts/pages/SentAlerts'), alerts);
+export const Outbox = screen(() => import('../features/outbox/pages/Outbox'), outboxTexts, alerts);
 
 type Allow<P> = (can: Capabilities, props: P) => boolean;
 

@@ -11,6 +11,23 @@ export interface MapArea {
   geometry: AreaGeometry;
 }
 
+export interface MapCircle {
+  /** WGS-84 [longitude, latitude]. */
+  position: Position;
+  /** Metres. */
+  radius: number;
+}
+
+/** The corners of a circle's bounding box, so fitting the map shows all of it. */
+export function circleExtent({ position: [lon, lat], radius }: MapCircle): Position[] {
+  const dLat = radius / 111_320;
+  const dLon = radius / (111_320 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)));
+  return [
+    [lon - dLon, lat - dLat],
+    [lon + dLon, lat + dLat],
+  ];
+}
+
 export interface MapPoint {
   position: Position;
   label: string;
@@ -21,6 +38,8 @@ export interface MapPoint {
 interface MapViewProps {
   areas: MapArea[];
   points?: MapPoint[];
+  /** An alert's reach around a point. */
+  circles?: MapCircle[];
   testid?: string;
   /** A screen's main map. */
   tall?: boolean;
@@ -43,12 +62,13 @@ function extent(area: MapArea): number {
 
 function Map(props: MapViewProps) {
   const points = props.points ?? [];
+  const circles = props.circles ?? [];
   const still = !!props.small;
   const { selected, onSelect, labelled } = props;
   const latestSelect = useRef(onSelect);
   latestSelect.current = onSelect;
   const { element, failed } = useMap(
-    ({ map, projection, fit }, { L, AREA_STYLE, SELECTABLE_STYLE, SELECTED_STYLE, toLatLngs, pinIcon }) => {
+    ({ map, projection, fit }, { L, AREA_STYLE, CIRCLE_STYLE, SELECTABLE_STYLE, SELECTED_STYLE, toLatLngs, pinIcon }) => {
       const layer = L.featureGroup().addTo(map);
       // To choose by tapping, the largest are drawn first: a small area inside or across a large one stays on top.
       const areas = onSelect ? [...props.areas].sort((a, b) => extent(b) - extent(a)) : props.areas;
@@ -58,17 +78,18 @@ function Map(props: MapViewProps) {
         if (!still) polygon.bindTooltip(area.name, { permanent: !!onSelect, direction: 'center', className: 'map-area-label' });
         if (onSelect) polygon.on('click', () => latestSelect.current?.(area.id));
       }
+      for (const circle of circles) L.circle(projection.toMap(circle.position), { ...CIRCLE_STYLE, radius: circle.radius }).addTo(layer);
       for (const point of points) {
         const marker = L.marker(projection.toMap(point.position), { icon: pinIcon(point.kind), title: point.label, keyboard: false }).addTo(layer);
         if (labelled) marker.bindTooltip(point.label, { permanent: true, direction: 'right', offset: [10, 0], className: 'map-point-label' });
       }
       fit(
         props.areas.map((a) => a.geometry),
-        points.map((p) => p.position),
+        [...points.map((p) => p.position), ...circles.flatMap(circleExtent)],
       );
       return () => layer.remove();
     },
-    [JSON.stringify(props.areas), JSON.stringify(points), selected, !!onSelect, labelled],
+    [JSON.stringify(props.areas), JSON.stringify(points), JSON.stringify(circles), selected, !!onSelect, labelled],
     false,
     still ? STILL : {},
   );
@@ -110,7 +131,7 @@ function WhenVisible(props: { children: () => ComponentChildren; class: string; 
   return <div ref={placeholder} class={props.class} data-testid={props.testid} aria-hidden="true" />;
 }
 
-/** Areas and points on a map (tiles if configured, a plain background otherwise). */
+/** Areas, points and circles (an alert's reach) on a map (tiles if configured, a plain background otherwise). */
 export function MapView(props: MapViewProps) {
   if (!props.lazy) return <Map {...props} />;
   return (

@@ -90,13 +90,15 @@ export function PointRadiusPicker(props: {
   onChange: (value: { point: PickedPoint | null; radius: number }) => void;
   min?: number;
   max?: number;
+  /** Areas drawn faintly for orientation (the sender's patrol areas); the map opens over them. */
+  context?: { geometry: AreaGeometry }[];
   testid?: string;
 }) {
   const { point, radius } = props.value;
   const testid = props.testid ?? 'point-radius-picker';
   return (
     <div>
-      <PointMap value={point} radius={radius} onChange={(picked) => props.onChange({ point: picked, radius })} testid={testid} />
+      <PointMap value={point} radius={radius} onChange={(picked) => props.onChange({ point: picked, radius })} context={props.context} testid={testid} />
       <Field
         label={t('map.radius')}
         type="number"

@@ -69,6 +69,8 @@ export function toLatLngs(geometry: AreaGeometry, proj: Projection): L.LatLng[][
 }
 
 export const AREA_STYLE: L.PathOptions = { color: '#1652b8', weight: 3, fillColor: '#1652b8', fillOpacity: 0.18 };
+/** An alert's reach around a point. */
+export const CIRCLE_STYLE: L.CircleMarkerOptions = { color: '#b42318', weight: 2, fillColor: '#b42318', fillOpacity: 0.12, interactive: false };
 export const CONTEXT_STYLE: L.PathOptions = { color: '#485263', weight: 2, dashArray: '6 6', fillOpacity: 0.06, interactive: false };
 
 /** Areas one can choose by tapping, and the one chosen. */

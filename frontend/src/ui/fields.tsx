@@ -84,7 +84,17 @@ export function Field({ label, value, onValue, hint, error, testid, type = 'text
   );
 }
 
-export function TextArea(props: { label: string; value: string; onValue: (v: string) => void; hint?: string; error?: string; testid?: string; rows?: number }) {
+/** A multi-line field: code-like text (GeoJSON) by default, `prose` for words people write (an alert's details). */
+export function TextArea(props: {
+  label: string;
+  value: string;
+  onValue: (v: string) => void;
+  hint?: string;
+  error?: string;
+  testid?: string;
+  rows?: number;
+  prose?: boolean;
+}) {
   const id = useId();
   return (
     <div class={'field' + (props.error ? ' field-invalid' : '')}>
@@ -96,9 +106,10 @@ export function TextArea(props: { label: string; value: string; onValue: (v: str
       )}
       <textarea
         id={id}
+        class={props.prose ? 'prose' : undefined}
         rows={props.rows ?? 6}
-        spellcheck={false}
-        autoCapitalize="off"
+        spellcheck={props.prose ?? false}
+        autoCapitalize={props.prose ? undefined : 'off'}
         value={props.value}
         onInput={(e) => props.onValue(e.currentTarget.value)}
         aria-invalid={props.error ? true : undefined}

@@ -16,6 +16,7 @@ export const CAPABILITIES = [
   'manage_accounts',
   'plan_shifts',
   'take_shifts',
+  'send_alert',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 export type Capabilities = Record<Capability, boolean>;
@@ -32,6 +33,7 @@ const NONE: Capabilities = {
   manage_accounts: false,
   plan_shifts: false,
   take_shifts: false,
+  send_alert: false,
 };
 
 /** Missing capabilities (an older cached /me, a newer server) count as not granted. */

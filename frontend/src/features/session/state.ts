@@ -124,11 +124,13 @@ export async function logout(): Promise<void> {
   } catch (e) {
     if (e instanceof ApiError && e.network) throw e;
   }
+  const leaving = me.peek()?.id;
   navigate('/login', true);
   setMe(null);
   forgetCsrf();
   refreshCsrf().catch(() => undefined);
-  await clearUserData();
+  // The outbox and push code load only now: they are not part of the first download.
+  await Promise.allSettled([clearUserData(), leaving !== undefined && import('./leave').then((m) => m.leave(leaving))]);
 }
 
 export async function changeLocale(next: Locale): Promise<void> {

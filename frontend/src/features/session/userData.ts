@@ -1,12 +1,15 @@
 import { storage } from '../../lib/storage';
+import { OUTBOX_DB } from '../../outbox/constants';
 
 /** Everything stored for the signed-in user lives under this localStorage prefix. */
 export const USER_KEY_PREFIX = 'pingan.user.';
 
 /**
  * Forget what this phone kept for the user who is leaving (shared phones): their cached
- * account, every runtime cache of the service worker and every IndexedDB database. The app
- * shell's precache stays, so the next person can still open the app offline. Device settings
+ * account, every runtime cache of the service worker and every IndexedDB database but the
+ * outbox, whose entries are kept per user (signing out drops that user's; a session the
+ * server ended keeps them for the same user's next sign-in: outbox/page.ts). The app shell's
+ * precache stays, so the next person can still open the app offline. Device settings
  * (language, whether "add to home screen" was offered) are not personal and stay too.
  */
 export async function clearUserData(): Promise<void> {
@@ -25,6 +28,7 @@ export async function clearUserData(): Promise<void> {
           databases.map(
             ({ name }) =>
               name &&
+              name !== OUTBOX_DB &&
               new Promise<void>((resolve) => {
                 const request = indexedDB.deleteDatabase(name);
                 request.onsuccess = request.onerror = request.onblocked = () => resolve();

@@ -13,6 +13,12 @@ const en: Translation<typeof zh> = {
   'nav.back': 'Back',
   'nav.settings': 'Settings',
   'nav.main': 'Main navigation',
+  'nav.inbox': 'Messages',
+  'nav.inboxUnread': { one: 'Messages, {n} unread', other: 'Messages, {n} unread' },
+  'outbox.waiting': { one: '{n} item waiting to be sent; it goes when there is signal', other: '{n} items waiting to be sent; they go when there is signal' },
+  'outbox.sending': { one: 'Sending {n} item…', other: 'Sending {n} items…' },
+  'outbox.signin': { one: '{n} item waits for you to sign in', other: '{n} items wait for you to sign in' },
+  'outbox.failed': { one: '{n} item was not sent; tap to see why', other: '{n} items were not sent; tap to see why' },
 
   'common.save': 'Save',
   'common.saving': 'Saving…',

@@ -11,6 +11,12 @@ export default {
   'nav.back': '返回',
   'nav.settings': '设置',
   'nav.main': '主导航',
+  'nav.inbox': '消息',
+  'nav.inboxUnread': { other: '消息，{n} 条未读' },
+  'outbox.waiting': { other: '{n} 项等待发送，有网络时会自动发出' },
+  'outbox.sending': { other: '正在发送 {n} 项…' },
+  'outbox.signin': { other: '{n} 项等待您登录后发送' },
+  'outbox.failed': { other: '{n} 项没有发出去，点这里查看' },
 
   'common.save': '保存',
   'common.saving': '正在保存…',

@@ -63,5 +63,11 @@ const en: Translation<typeof zh> = {
   'reset.askNew': 'Please ask your coordinator for a new link.',
 
   'signOut': 'Sign out',
+  'signOut.unsent': {
+    one: '{n} item has not been sent yet. If you sign out now it is deleted from this phone and never sent.',
+    other: '{n} items have not been sent yet. If you sign out now they are deleted from this phone and never sent.',
+  },
+  'signOut.anyway': 'Sign out anyway',
+  'signOut.stay': 'Stay signed in',
 };
 export default en;

@@ -60,4 +60,7 @@ export default {
   'reset.askNew': '请联系协调员重新生成链接。',
 
   'signOut': '退出登录',
+  'signOut.unsent': { other: '还有 {n} 项没有发出去。现在退出，它们会从这台手机上删除，不会再发出。' },
+  'signOut.anyway': '仍然退出',
+  'signOut.stay': '先不退出',
 };

@@ -10,6 +10,7 @@ import { Field } from '../../../ui/fields';
 import { Loading, NeedsConnection, Page } from '../../../ui/Page';
 import { me, logout, register } from '../../session/state';
 import { offerInstallAfterSignIn } from '../../home/install';
+import { offerPushAfterSignIn } from '../../notifications/push';
 import { previewInvite } from '../api';
 import { cleanPhone, PasswordField, PhoneField } from '../components/fields';
 import { JoinWithAccount } from '../components/JoinWithAccount';
@@ -31,8 +32,9 @@ export default function Join({ token }: { token: string }) {
     }),
     submit: async (v) => {
       if (me.peek()) await logout();
-      await register({ invite_token: token, phone: cleanPhone(v.phone), display_name: v.display_name.trim(), password: v.password });
+      const account = await register({ invite_token: token, phone: cleanPhone(v.phone), display_name: v.display_name.trim(), password: v.password });
       offerInstallAfterSignIn();
+      offerPushAfterSignIn(account.id);
       route('/', true);
     },
     onField: { phone_taken: 'phone' },

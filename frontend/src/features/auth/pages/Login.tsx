@@ -8,6 +8,7 @@ import { Page } from '../../../ui/Page';
 import { login, me, sessionEnd, sessionStale } from '../../session/state';
 import { cleanPhone, PasswordField, PhoneField } from '../components/fields';
 import { offerInstallAfterSignIn } from '../../home/install';
+import { offerPushAfterSignIn } from '../../notifications/push';
 import { t } from '../i18n';
 
 const END_NOTICE = { expired: 'login.signedOut', rejected: 'login.rejected', deactivated: 'login.deactivated' } as const;
@@ -28,8 +29,9 @@ export default function Login() {
       password: v.password ? undefined : problem('required'),
     }),
     submit: async (v) => {
-      await login({ phone: cleanPhone(v.phone), password: v.password });
+      const account = await login({ phone: cleanPhone(v.phone), password: v.password });
       offerInstallAfterSignIn();
+      offerPushAfterSignIn(account.id);
       route(next, true);
     },
     leaves: true,

@@ -9,6 +9,7 @@ import { Page } from '../../../ui/Page';
 import type { Capabilities } from '../../session/capabilities';
 import { DutyCard } from '../../attendance/components/DutyCard';
 import { capabilities, me, sessionStale } from '../../session/state';
+import { PushCard } from '../../notifications/components/PushCard';
 import { InstallCard } from '../components/InstallCard';
 import { PendingCount } from '../components/PendingCount';
 import { t } from '../i18n';
@@ -32,6 +33,9 @@ const TILES: TileSpec[] = [
   { href: '/board', label: 'tile.board', icon: 'board', testid: 'tile-board', shown: (can) => can.plan_shifts },
   { href: '/on-duty', label: 'tile.onDuty', icon: 'onDuty', testid: 'tile-on-duty', shown: (can) => can.plan_shifts || can.read_audit },
   { href: '/hours?members=1', label: 'tile.unitHours', icon: 'hours', testid: 'tile-unit-hours', shown: (can) => can.plan_shifts || can.read_audit },
+  { href: '/alerts/new', label: 'tile.sendAlert', icon: 'sendAlert', testid: 'tile-send-alert', shown: (can) => can.send_alert },
+  { href: '/alerts/sent', label: 'tile.sentAlerts', icon: 'sentAlerts', testid: 'tile-sent-alerts', shown: (can) => can.send_alert },
+  { href: '/notifications', label: 'tile.inbox', icon: 'inbox', testid: 'tile-inbox', shown: () => true },
   { href: '/approvals', label: 'tile.approvals', icon: 'approvals', testid: 'tile-approvals', shown: (can) => can.approve_members },
   { href: '/invites', label: 'tile.invites', icon: 'invites', testid: 'tile-invites', shown: (can) => can.manage_invites },
   { href: '/teams', label: 'tile.teams', icon: 'teams', testid: 'tile-teams', shown: (can) => can.see_rosters },
@@ -75,6 +79,7 @@ export default function Home() {
       </div>
 
       <InstallCard />
+      <PushCard />
       {can.approve_members && !offline.value && <PendingCount />}
 
       <nav class="tiles" aria-label={t('home.tools')}>

@@ -70,12 +70,11 @@ function CopyWeek({ shifts, week, onNextWeek }: { shifts: Shift[]; week: string;
     let there = 0;
     const failed: string[] = [];
     const units = [...new Set(oneOffs.map((s) => s.unit.id))];
-    let next: Shift[] = [];
-    try {
-      next = (await Promise.all(units.map((unit) => weekBoard({ unit_id: unit }, addDays(week, 7), 7)))).flat().filter((s) => s.status === 'scheduled');
-    } catch {
-      next = [];
-    }
+    // Next week as it is (if it can't be read, nothing is skipped: the server still checks each shift).
+    const next: Shift[] = await Promise.all(units.map((unit) => weekBoard({ unit_id: unit }, addDays(week, 7), 7))).then(
+      (weeks) => weeks.flat().filter((s) => s.status === 'scheduled'),
+      () => [],
+    );
     for (const shift of oneOffs) {
       const moved = movedByDays(shift.starts_at, shift.ends_at, 7);
       if (next.some((other) => sameAs(other, { ...shift, ...moved }))) {
