@@ -1,7 +1,8 @@
 """Journey 3 on a phone (issue 10): a member standing in the patrol area checks in with one tap;
-another checks in without a position; a third is checked in by proxy by their leader; the coordinator sees who is
-on duty (list, and map with the tile server unreachable), the shift's attendance with its flags,
-corrects one with a reason, and then the hours by member; a member sees their own hours."""
+another checks in without signal (and without a position) and sees it sent once; a third is
+checked in by proxy by their leader; the coordinator sees who is on duty (list, and map with the
+tile server unreachable), the shift's attendance with its flags, corrects one with a reason, and
+then the hours by member, and exports them; a member sees their own hours."""
 
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -74,16 +75,30 @@ def test_check_in_on_duty_and_hours(phone, sign_in, shot):
     member.reload()
     expect(member.get_by_test_id("checkin-position")).to_have_text("在巡逻区域内")
 
-    # 2. Location not allowed: the tap still counts, marked "no position", and the screen says why.
+    # 2. Without signal (and without location allowed): the tap is kept on the phone, said plainly,
+    # and sent once, by itself, when the signal returns.
     no_position.reload()
+    expect(no_position.get_by_test_id("duty-due")).to_contain_text("该签到了")
+    no_position.context.set_offline(True)
+    expect(no_position.get_by_test_id("offline-banner")).to_be_visible()
     no_position.get_by_test_id("checkin-button").click()
-    expect(no_position.get_by_test_id("checkin-position")).to_have_text("没有定位")
+    expect(no_position.get_by_test_id("queued-check-in")).to_contain_text("等待发送")
     expect(no_position.get_by_test_id("checkin-nofix")).to_contain_text("没有允许定位")
+    expect(no_position.get_by_test_id("outbox-count")).to_have_text("1")
+    expect(no_position.get_by_test_id("checkout-button")).to_be_visible()
     assert latin_words(no_position) == []
-    shots(shot, no_position, "03-no-position")
+    shots(shot, no_position, "03-offline-waiting")
+    no_position.context.set_offline(False)
+    expect(no_position.get_by_test_id("checkin-position")).to_have_text("没有定位")
+    expect(no_position.get_by_test_id("checkin-result")).to_contain_text("离线记录")
+    expect(no_position.get_by_test_id("outbox-bar")).to_have_count(0)
+    shots(shot, no_position, "04-offline-sent")
+    records = api(coordinator, "GET", f"/shifts/{shift['id']}/attendance")[1]
+    no_position_id = user_id(coordinator, no_position_phone)
+    mine = [r for r in records if r["user"]["id"] == no_position_id]
+    assert len(mine) == 1 and "recorded_offline" in mine[0]["flags"], mine
 
     # 3. Their team leader checks in the member without a smartphone, by proxy, from the shift's page.
-    no_position_id = user_id(coordinator, no_position_phone)
     status, _ = api(coordinator, "PATCH", f"/teams/{shift['team']['id']}/members/{no_position_id}", {"is_leader": True})
     assert status == 200
     no_position.goto(f"/shifts/{shift['id']}")
@@ -92,7 +107,7 @@ def test_check_in_on_duty_and_hours(phone, sign_in, shot):
     no_position.get_by_test_id(f"proxy-in-{no_phone_id}").click()
     expect(no_position.get_by_test_id(f"att-{no_phone_id}")).to_contain_text("由 不给定位的队员 代签")
     expect(no_position.get_by_test_id(f"correct-{no_phone_id}")).to_have_count(0)  # corrections are the coordinator's
-    shots(shot, no_position, "04-leader-proxy")
+    shots(shot, no_position, "05-leader-proxy")
 
     coordinator.goto(f"/shifts/{shift['id']}/attendance")
     expect(coordinator.get_by_test_id("att-summary")).to_contain_text("已签到 3 人")
@@ -101,7 +116,7 @@ def test_check_in_on_duty_and_hours(phone, sign_in, shot):
     expect(coordinator.get_by_test_id(f"att-{member_id}")).to_contain_text("准时")
     expect(coordinator.get_by_test_id(f"att-{no_phone_id}")).to_contain_text("代签")
     assert latin_words(coordinator) == []
-    shots(shot, coordinator, "05-attendance")
+    shots(shot, coordinator, "06-attendance")
 
     # 4. Who is on duty now: the list, and the map on its plain background (tiles unreachable).
     failed_tiles = serve_unreachable_tiles(coordinator)
@@ -119,7 +134,7 @@ def test_check_in_on_duty_and_hours(phone, sign_in, shot):
     expect(coordinator.get_by_test_id("on-duty-page")).to_contain_text("2 人没有位置")
     assert failed_tiles, "the map asked the unreachable tile server for tiles"
     assert latin_words(coordinator) == []
-    shots(shot, coordinator, "06-on-duty")
+    shots(shot, coordinator, "07-on-duty")
 
     # 5. A correction with a reason: the member without a position patrolled the whole shift.
     coordinator.goto(f"/shifts/{shift['id']}/attendance")
@@ -129,7 +144,7 @@ def test_check_in_on_duty_and_hours(phone, sign_in, shot):
     coordinator.get_by_test_id(f"correct-out-{no_position_id}").fill(ends.strftime("%Y-%m-%dT%H:%M"))
     coordinator.get_by_test_id(f"correct-save-{no_position_id}").click()
     expect(coordinator.get_by_test_id(f"correct-reason-{no_position_id}-error")).to_have_text("此项必填。")
-    shots(shot, coordinator, "07-correcting")
+    shots(shot, coordinator, "08-correcting")
     coordinator.get_by_test_id(f"correct-reason-{no_position_id}").fill("队长确认全程在岗")
     coordinator.get_by_test_id(f"correct-save-{no_position_id}").click()
     row = coordinator.get_by_test_id(f"att-{no_position_id}")
@@ -145,7 +160,7 @@ def test_check_in_on_duty_and_hours(phone, sign_in, shot):
     expect(hours).to_contain_text("1 个班次")
     expect(coordinator.get_by_test_id(f"member-hours-{member_id}")).to_be_visible()
     assert latin_words(coordinator) == []
-    shots(shot, coordinator, "08-hours-by-member")
+    shots(shot, coordinator, "09-hours-by-member")
     # The exports: CSV (UTF-8 with a BOM, so Excel in Chinese opens it) and XLSX.
     with coordinator.expect_download() as csv_download:
         coordinator.get_by_test_id("export-csv").click()
@@ -161,12 +176,12 @@ def test_check_in_on_duty_and_hours(phone, sign_in, shot):
     # 7. The member checks out, and sees their own month.
     member.get_by_test_id("checkout-button").click()
     expect(member.get_by_test_id("checkout-time")).to_contain_text("已签退")
-    shots(shot, member, "09-checked-out")
+    shots(shot, member, "10-checked-out")
     member.get_by_test_id("tile-hours").click()
     expect(member.get_by_test_id("hours-total")).to_contain_text("共计")
     expect(member.get_by_test_id(f"hours-row-{shift['id']}")).to_contain_text("准时")
     assert latin_words(member) == []
-    shots(shot, member, "10-my-hours")
+    shots(shot, member, "11-my-hours")
 
 
 def test_check_in_screens_in_english(phone, sign_in, shot):

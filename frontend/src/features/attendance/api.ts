@@ -23,7 +23,7 @@ export interface Presence {
  * The generated GeoFix marks `is_imprecise` required because it is in the server's answer;
  * it is dump-only and never sent (scripts/api-types.mjs marks every readOnly field required).
  */
-function body(presence: Presence): Schemas['Presence'] {
+export function presenceBody(presence: Presence): Schemas['Presence'] {
   return { ...presence, fix: presence.fix as Schemas['GeoFix'] | null };
 }
 
@@ -31,7 +31,7 @@ export type PresenceKind = 'check-in' | 'check-out';
 
 /** Check in or out now; the key makes a retry after a lost answer harmless. */
 export function sendPresence(kind: PresenceKind, shiftId: number, presence: Presence, key: string) {
-  const options = { params: { path: { shift_id: shiftId } }, body: body(presence), headers: { 'Idempotency-Key': key } };
+  const options = { params: { path: { shift_id: shiftId } }, body: presenceBody(presence), headers: { 'Idempotency-Key': key } };
   return kind === 'check-in'
     ? call(() => client.POST('/api/v1/shifts/{shift_id}/check-in', options))
     : call(() => client.POST('/api/v1/shifts/{shift_id}/check-out', options));

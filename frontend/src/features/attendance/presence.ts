@@ -1,17 +1,19 @@
 /**
  * Checking in and out from the phone: the position, the tap's time, sending now or (without
- * signal) through the outbox, and what this phone remembers of the user's own attendance so
- * the home screen shows "checked in" (or "waiting to send") after a restart or offline.
+ * signal) through the app's one outbox, and what this phone remembers of the user's own
+ * attendance so the home screen shows "checked in" (or "waiting to send") after a restart.
  */
-import { signal } from '@preact/signals';
+import { computed, signal } from '@preact/signals';
 import { offline } from '../../api/connectivity';
 import { ApiError } from '../../api/errors';
 import { storage } from '../../lib/storage';
 import { getPosition, type Fix, type NoFixReason, type PositionResult } from '../../map/position';
+import { apiPath, enqueue, myEntries, type OutboxEntry } from '../../outbox/page';
+import { uuid4 } from '../../outbox/uuid';
 import { USER_KEY_PREFIX } from '../session/userData';
 import { me } from '../session/state';
 import { monthOf, localDay } from '../shifts/time';
-import { myHours, sendPresence, type Attendance, type Presence, type PresenceKind } from './api';
+import { myHours, presenceBody, sendPresence, type Attendance, type Presence, type PresenceKind } from './api';
 
 /** Check-in opens this long before the start (the server's ATTENDANCE_OPENS_MINUTES default). */
 export const CHECK_IN_OPENS_MINUTES = 60;
@@ -21,6 +23,7 @@ interface ShiftTimes {
   starts_at: string;
   ends_at: string;
   status: 'scheduled' | 'cancelled';
+  area?: { name: string };
 }
 
 export function opensAt(shift: ShiftTimes): Date {
@@ -32,18 +35,31 @@ export function isDue(shift: ShiftTimes, now: Date): boolean {
   return shift.status === 'scheduled' && now >= opensAt(shift) && now <= new Date(shift.ends_at);
 }
 
-export interface Queued {
-  kind: PresenceKind;
-  /** The tap's time (the phone's clock). */
-  at: string;
-}
-
 export interface Kept {
   record?: Attendance;
-  queued?: Queued[];
   /** Forgotten a day after this (the shift's end). */
   until: string;
 }
+
+/** The outbox's kinds for a check-in and a check-out (its screen names them). */
+export const OUTBOX_KIND = { 'check-in': 'check_in', 'check-out': 'check_out' } as const satisfies Record<PresenceKind, string>;
+
+/** Taps of the signed-in user waiting in the outbox (or refused there), by shift. */
+const waiting = computed(() => {
+  const byShift = new Map<number, OutboxEntry[]>();
+  for (const entry of myEntries.value)
+    if (entry.kind === OUTBOX_KIND['check-in'] || entry.kind === OUTBOX_KIND['check-out']) {
+      const shiftId = Number(entry.label.shift_id);
+      byShift.set(shiftId, [...(byShift.get(shiftId) ?? []), entry]);
+    }
+  return byShift;
+});
+
+export function queuedFor(shiftId: number): OutboxEntry[] {
+  return waiting.value.get(shiftId) ?? [];
+}
+
+export const kindOf = (entry: OutboxEntry): PresenceKind => (entry.kind === OUTBOX_KIND['check-out'] ? 'check-out' : 'check-in');
 
 const KEY = USER_KEY_PREFIX + 'attendance';
 const DAY = 86400000;
@@ -76,8 +92,7 @@ function update(shift: ShiftTimes, change: (old: Kept) => Kept): void {
   storage.set(KEY, JSON.stringify(next));
 }
 
-const remember = (shift: ShiftTimes, record: Attendance) =>
-  update(shift, (old) => ({ ...old, record, queued: old.queued?.filter((q) => (q.kind === 'check-in' ? !record.checked_in_at : !record.checked_out_at)) }));
+const remember = (shift: ShiftTimes, record: Attendance) => update(shift, (old) => ({ ...old, record }));
 
 /** Ask the server what it has for me on this shift (after a restart, or once queued taps went out). */
 export async function refreshKept(shift: ShiftTimes): Promise<void> {
@@ -87,27 +102,28 @@ export async function refreshKept(shift: ShiftTimes): Promise<void> {
   if (record) remember(shift, record);
 }
 
-function newKey(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
 /**
- * Keep a tap for sending when the signal returns, with `recorded_offline` and the tap's time.
- * This is the seam to the app's one outbox (IndexedDB, Idempotency-Key, replay on
- * sync/online/start); until it is on this branch a tap without signal is not kept.
+ * Keep a tap for sending when the signal returns, through the app's one outbox (IndexedDB,
+ * Idempotency-Key, replay on sync, on `online` and at start), with `recorded_offline` and the
+ * tap's time: the server then counts that time, flagged. False when the phone can't keep it.
  */
-async function sendLater(kind: PresenceKind, shift: ShiftTimes, presence: Presence): Promise<boolean> {
-  void kind;
-  void shift;
-  void presence;
-  return false;
+async function sendLater(kind: PresenceKind, shift: ShiftTimes, presence: Presence): Promise<OutboxEntry | null> {
+  const path = kind === 'check-in' ? '/api/v1/shifts/{shift_id}/check-in' : '/api/v1/shifts/{shift_id}/check-out';
+  try {
+    return await enqueue({
+      auth: 'session',
+      method: 'POST',
+      path: apiPath(path, { shift_id: shift.id }),
+      json: presenceBody(presence),
+      kind: OUTBOX_KIND[kind],
+      label: { shift_id: shift.id, starts_at: shift.starts_at, ends_at: shift.ends_at, area: shift.area?.name ?? '' },
+    });
+  } catch {
+    return null; // no IndexedDB here (private mode): said on the card as "not sent"
+  }
 }
 
-export type Outcome = { record: Attendance; queued?: undefined; noFix?: NoFixReason } | { record?: undefined; queued: Queued; noFix?: NoFixReason };
+export type Outcome = { record: Attendance; queued?: undefined; noFix?: NoFixReason } | { record?: undefined; queued: OutboxEntry; noFix?: NoFixReason };
 
 /**
  * One tap: the position (unless `skip` resolves first), then the server, or the outbox when
@@ -123,15 +139,14 @@ export async function tapPresence(kind: PresenceKind, shift: ShiftTimes, skip: P
   const noFix = position.reason;
   if (!offline.peek()) {
     try {
-      const record = await sendPresence(kind, shift.id, { fix, device_at: at, recorded_offline: false }, newKey());
+      const record = await sendPresence(kind, shift.id, { fix, device_at: at, recorded_offline: false }, uuid4());
       remember(shift, record);
       return { record, noFix };
     } catch (e) {
       if (!(e instanceof ApiError && e.network)) throw e;
     }
   }
-  if (!(await sendLater(kind, shift, { fix, device_at: at, recorded_offline: true }))) throw new ApiError(0, 'network');
-  const queued: Queued = { kind, at };
-  update(shift, (old) => ({ ...old, queued: [...(old.queued ?? []).filter((q) => q.kind !== kind), queued] }));
+  const queued = await sendLater(kind, shift, { fix, device_at: at, recorded_offline: true });
+  if (!queued) throw new ApiError(0, 'network');
   return { queued, noFix };
 }

@@ -9,7 +9,7 @@ import { Badge, ErrorBox, Info } from '../../../ui/feedback';
 import { clock, momentText } from '../../shifts/when';
 import type { Attendance, PresenceKind } from '../api';
 import { t } from '../i18n';
-import { isDue, keptFor, opensAt, refreshKept, tapPresence } from '../presence';
+import { isDue, keptFor, kindOf, opensAt, queuedFor, refreshKept, tapPresence } from '../presence';
 import { CreditedTime, PositionBadge, PunctualityBadge } from './labels';
 
 interface ShiftTimes {
@@ -58,16 +58,20 @@ export function CheckInPanel({ shift, now }: { shift: ShiftTimes; now: Date }) {
   const [noFix, setNoFix] = useState<NoFixReason | undefined>(undefined);
   const skipper = useRef<() => void>(() => undefined);
   const [canSkip, setCanSkip] = useState(false);
-  const kept = keptFor(shift.id);
-  const record = kept?.record;
-  const queued = kept?.queued ?? [];
+  const record = keptFor(shift.id)?.record;
+  const queued = queuedFor(shift.id);
   const due = isDue(shift, now);
 
-  // After a restart, or on another phone: ask the server whether I checked in already.
+  // After a restart, or on another phone: ask the server whether I checked in already; and
+  // again once taps kept in the outbox have gone out (the server's record says how it judged them).
   const isOffline = offline.value;
+  const sending = queued.filter((entry) => !entry.failed).length;
+  const wasSending = useRef(sending);
   useEffect(() => {
-    if (due && !record && !isOffline) refreshKept(shift).catch(() => undefined);
-  }, [due, !!record, isOffline, shift.id]); // eslint-disable-line react-hooks/exhaustive-deps -- refetch only when these change
+    const sent = wasSending.current > sending;
+    wasSending.current = sending;
+    if ((due && !record) || sent) if (!isOffline) refreshKept(shift).catch(() => undefined);
+  }, [due, !!record, isOffline, shift.id, sending]); // eslint-disable-line react-hooks/exhaustive-deps -- refetch only when these change
 
   if (!due && !record) {
     if (shift.status !== 'scheduled' || now > new Date(shift.ends_at)) return null;
@@ -78,8 +82,9 @@ export function CheckInPanel({ shift, now }: { shift: ShiftTimes; now: Date }) {
     );
   }
 
-  const checkedIn = !!record?.checked_in_at || queued.some((q) => q.kind === 'check-in');
-  const checkedOut = !!record?.checked_out_at || queued.some((q) => q.kind === 'check-out');
+  const pending = queued.filter((entry) => !entry.failed);
+  const checkedIn = !!record?.checked_in_at || pending.some((entry) => kindOf(entry) === 'check-in');
+  const checkedOut = !!record?.checked_out_at || pending.some((entry) => kindOf(entry) === 'check-out');
   const kind: PresenceKind = checkedIn ? 'check-out' : 'check-in';
 
   const tap = async () => {
@@ -104,11 +109,21 @@ export function CheckInPanel({ shift, now }: { shift: ShiftTimes; now: Date }) {
   return (
     <div class="checkin" data-testid="checkin">
       {record && <CheckInResult record={record} />}
-      {queued.map((q) => (
-        <div key={q.kind} class="alert alert-info" role="status" data-testid={`queued-${q.kind}`}>
-          <Badge kind="warn">{t('checkin.waiting')}</Badge> {t(q.kind === 'check-in' ? 'checkin.queued' : 'checkin.queuedOut', { time: clock(q.at) })}
-        </div>
-      ))}
+      {queued.map((entry) =>
+        entry.failed ? (
+          <div key={entry.key} class="alert alert-error" role="alert" data-testid={`refused-${kindOf(entry)}`}>
+            <p>{t('checkin.refused', { reason: errorText(new ApiError(entry.failed.status, entry.failed.error)) })}</p>
+            <a href="/outbox" class="btn btn-secondary btn-small">
+              {t('checkin.toOutbox')}
+            </a>
+          </div>
+        ) : (
+          <div key={entry.key} class="alert alert-info" role="status" data-testid={`queued-${kindOf(entry)}`}>
+            <Badge kind="warn">{t('checkin.waiting')}</Badge>{' '}
+            {t(kindOf(entry) === 'check-in' ? 'checkin.queued' : 'checkin.queuedOut', { time: clock(new Date(entry.createdAt)) })}
+          </div>
+        ),
+      )}
       {noFix && <Info testid="checkin-nofix">{t(noFix === 'denied' ? 'checkin.geoDenied' : 'checkin.geoFailed')}</Info>}
       {error !== null &&
         (error instanceof ApiError && error.network ? (

@@ -4,7 +4,7 @@ import { useQuery } from '../../../ui/data';
 import { teamOf, useNow, whenOf } from '../../shifts/components/bits';
 import { loadMyShifts } from '../../shifts/mine';
 import { t } from '../i18n';
-import { isDue, keptFor } from '../presence';
+import { isDue, keptFor, queuedFor } from '../presence';
 import { CheckInPanel } from './CheckIn';
 
 /**
@@ -37,7 +37,7 @@ export function DutyCard() {
         {note}
       </section>
     );
-  const checkedIn = !!keptFor(next.id)?.record?.checked_in_at || !!keptFor(next.id)?.queued?.length;
+  const checkedIn = !!keptFor(next.id)?.record?.checked_in_at || queuedFor(next.id).some((entry) => !entry.failed);
   return (
     <section class={'card duty-card' + (due ? ' is-due' : '')} aria-labelledby="duty-h" data-testid={due ? 'duty-due' : 'duty-next'}>
       <h2 id="duty-h">{due ? t(checkedIn ? 'duty.onDutyTitle' : 'duty.dueTitle') : t('duty.next')}</h2>

@@ -24,6 +24,8 @@ const en: Translation<typeof zh> = {
   'checkin.queued': 'Check-in noted ({time}), waiting to send. It goes out by itself when there is signal; no need to tap again.',
   'checkin.queuedOut': 'Check-out noted ({time}), waiting to send. It goes out by itself when there is signal; no need to tap again.',
   'checkin.waiting': 'Waiting to send',
+  'checkin.refused': 'Not sent: {reason}',
+  'checkin.toOutbox': 'See what waits to send',
   'checkin.needsConnection': 'No connection, so it was not sent. Please tap again where there is signal.',
   'position.on_site': 'Inside the patrol area',
   'position.outside': 'Outside the area, about {m} m away',

@@ -23,6 +23,8 @@ export default {
   'checkin.queued': '已记下签到（{time}），等待发送。有信号时会自动发出，不用再点。',
   'checkin.queuedOut': '已记下签退（{time}），等待发送。有信号时会自动发出，不用再点。',
   'checkin.waiting': '等待发送',
+  'checkin.refused': '没有发出去：{reason}',
+  'checkin.toOutbox': '查看待发送',
   'checkin.needsConnection': '没有网络，没能提交。请到有信号的地方再点一次。',
   'position.on_site': '在巡逻区域内',
   'position.outside': '在区域外，相距约 {m} 米',
