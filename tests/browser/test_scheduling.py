@@ -240,18 +240,21 @@ def test_sign_up_full_waitlist_drop_and_promotion(new_context, sign_in, shot):
     expect(first.get_by_test_id("signup-full")).to_be_visible()
     shots(shot, first, "06-dropped")
 
-    # The second is moved up and told: the notice leads to the shift, where the place is theirs.
-    status, notices = api(second, "GET", "/notifications")
-    promoted = next(n for n in notices if n["kind"] == "waitlist_promoted")
-    assert promoted["payload"]["url"] == f"/shifts/{shift['id']}"
-    assert promoted["payload"]["title"]
-    second.goto(promoted["payload"]["url"])
+    # The second is moved up and told: the notice is in their inbox and leads to the shift.
+    second.goto("/")
+    second.get_by_test_id("tile-inbox").click()
+    notice = second.locator("[data-kind='waitlist_promoted']").first
+    expect(notice).to_be_visible()
+    assert latin_words(second) == []
+    shots(shot, second, "07-inbox")
+    notice.click()
+    expect(second).to_have_url(re.compile(f"/shifts/{shift['id']}"))
     expect(second.get_by_test_id("shift-mine")).to_have_text("已报名")
     expect(second.get_by_test_id("shift-people")).to_contain_text("候补队员")
-    shots(shot, second, "07-promoted")
+    shots(shot, second, "08-promoted")
     second.goto("/")
     expect(second.get_by_test_id("duty-next")).to_contain_text(EAST_AREA)
-    shots(shot, second, "08-home-next-shift")
+    shots(shot, second, "09-home-next-shift")
 
 
 def test_a_late_drop_is_explained_and_waits_for_the_coordinator(new_context, sign_in, shot):
