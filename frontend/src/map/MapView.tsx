@@ -60,21 +60,29 @@ function extent(area: MapArea): number {
   return box ? (box[1][0] - box[0][0]) * (box[1][1] - box[0][1]) : 0;
 }
 
-function Map(props: MapViewProps) {
+function TheMap(props: MapViewProps) {
   const points = props.points ?? [];
   const circles = props.circles ?? [];
   const still = !!props.small;
   const { selected, onSelect, labelled } = props;
   const latestSelect = useRef(onSelect);
   latestSelect.current = onSelect;
+  const latestSelected = useRef(selected);
+  latestSelected.current = selected;
+  // The chosen area is restyled in place: choosing neither redraws nor re-fits the map.
+  const polygons = useRef(new Map<MapArea['id'], { setStyle(style: object): unknown }>());
+  const styles = useRef<{ on: object; off: object } | null>(null);
   const { element, failed } = useMap(
     ({ map, projection, fit }, { L, AREA_STYLE, CIRCLE_STYLE, SELECTABLE_STYLE, SELECTED_STYLE, toLatLngs, pinIcon }) => {
       const layer = L.featureGroup().addTo(map);
       // To choose by tapping, the largest are drawn first: a small area inside or across a large one stays on top.
       const areas = onSelect ? [...props.areas].sort((a, b) => extent(b) - extent(a)) : props.areas;
+      styles.current = { on: SELECTED_STYLE, off: SELECTABLE_STYLE };
+      polygons.current.clear();
       for (const area of areas) {
-        const style = !onSelect ? AREA_STYLE : area.id === selected ? SELECTED_STYLE : SELECTABLE_STYLE;
+        const style = !onSelect ? AREA_STYLE : area.id === latestSelected.current ? SELECTED_STYLE : SELECTABLE_STYLE;
         const polygon = L.polygon(toLatLngs(area.geometry, projection), style).addTo(layer);
+        polygons.current.set(area.id, polygon);
         if (!still) polygon.bindTooltip(area.name, { permanent: !!onSelect, direction: 'center', className: 'map-area-label' });
         if (onSelect) polygon.on('click', () => latestSelect.current?.(area.id));
       }
@@ -89,10 +97,14 @@ function Map(props: MapViewProps) {
       );
       return () => layer.remove();
     },
-    [JSON.stringify(props.areas), JSON.stringify(points), JSON.stringify(circles), selected, !!onSelect, labelled],
+    [JSON.stringify(props.areas), JSON.stringify(points), JSON.stringify(circles), !!onSelect, labelled],
     false,
     still ? STILL : {},
   );
+  useEffect(() => {
+    const chosen = styles.current;
+    if (onSelect && chosen) for (const [id, polygon] of polygons.current) polygon.setStyle(id === selected ? chosen.on : chosen.off);
+  }, [selected, onSelect]);
   if (failed) return <p class="alert alert-error">{t('map.failed')}</p>;
   return (
     <div
@@ -133,10 +145,10 @@ function WhenVisible(props: { children: () => ComponentChildren; class: string; 
 
 /** Areas, points and circles (an alert's reach) on a map (tiles if configured, a plain background otherwise). */
 export function MapView(props: MapViewProps) {
-  if (!props.lazy) return <Map {...props} />;
+  if (!props.lazy) return <TheMap {...props} />;
   return (
     <WhenVisible class={'map map-plain' + (props.small ? ' map-small' : '')} testid={props.testid}>
-      {() => <Map {...props} />}
+      {() => <TheMap {...props} />}
     </WhenVisible>
   );
 }
