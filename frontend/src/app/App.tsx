@@ -20,6 +20,16 @@ const AdminUnits = signedIn(screens.AdminUnits, (can) => can.administer_units);
 const AdminTeams = signedIn(screens.AdminTeams, (can) => can.administer_units);
 const AdminAreas = signedIn(screens.AdminAreas, (can) => can.administer_units);
 const Audit = signedIn(screens.Audit, (can) => can.read_audit);
+const MyShifts = signedIn(screens.MyShifts, (can) => can.take_shifts);
+const OpenShifts = signedIn(screens.OpenShifts, (can) => can.take_shifts);
+const Shift = signedIn(screens.Shift);
+const ShiftAttendance = signedIn(screens.ShiftAttendance);
+const Board = signedIn(screens.Board, (can) => can.plan_shifts);
+const Patterns = signedIn(screens.Patterns, (can) => can.plan_shifts);
+const SchedulingRules = signedIn(screens.SchedulingRules, (can) => can.plan_shifts);
+// On duty and everyone's hours: coordinators' and officers' (the server checks the unit); members' own hours.
+const OnDuty = signedIn(screens.OnDuty, (can) => can.plan_shifts || can.read_audit);
+const Hours = signedIn(screens.Hours, (can) => can.take_shifts || can.plan_shifts || can.read_audit);
 const Inbox = signedIn(screens.Inbox);
 const AlertDetail = signedIn(screens.AlertDetail);
 const AlertAnswers = signedIn(screens.AlertAnswers);
@@ -106,6 +116,15 @@ function Screens() {
           <Route path="/admin/teams" component={AdminTeams} />
           <Route path="/admin/areas" component={AdminAreas} />
           <Route path="/audit" component={Audit} />
+          <Route path="/shifts" component={MyShifts} />
+          <Route path="/shifts/open" component={OpenShifts} />
+          <Route path="/shifts/:id" component={Shift} />
+          <Route path="/shifts/:id/attendance" component={ShiftAttendance} />
+          <Route path="/board" component={Board} />
+          <Route path="/patterns/:id?" component={Patterns} />
+          <Route path="/scheduling-rules" component={SchedulingRules} />
+          <Route path="/on-duty" component={OnDuty} />
+          <Route path="/hours" component={Hours} />
           <Route path="/notifications" component={Inbox} />
           <Route path="/alerts/new" component={Compose} />
           <Route path="/alerts/sent" component={SentAlerts} />

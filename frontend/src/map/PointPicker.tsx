@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { Field } from '../ui/fields';
 import { t } from './i18n';
+import { getPosition } from './position';
 import type { AreaGeometry, Position } from './geometry';
 import { useMap } from './useMap';
 
@@ -14,16 +15,11 @@ export interface PickedPoint {
 function usePositionButton(onPicked: (point: PickedPoint) => void) {
   const [state, setState] = useState<'idle' | 'locating' | 'failed'>('idle');
   const locate = () => {
-    if (!('geolocation' in navigator)) return setState('failed');
     setState('locating');
-    navigator.geolocation.getCurrentPosition(
-      ({ coords }) => {
-        setState('idle');
-        onPicked({ position: [coords.longitude, coords.latitude], accuracy: Math.round(coords.accuracy) });
-      },
-      () => setState('failed'),
-      { enableHighAccuracy: true, timeout: 20000, maximumAge: 30000 },
-    );
+    void getPosition().then(({ fix }) => {
+      setState(fix ? 'idle' : 'failed');
+      if (fix) onPicked({ position: [fix.lon, fix.lat], accuracy: fix.accuracy_m });
+    });
   };
   return { state, locate };
 }

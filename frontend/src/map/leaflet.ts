@@ -73,5 +73,14 @@ export const AREA_STYLE: L.PathOptions = { color: '#1652b8', weight: 3, fillColo
 export const CIRCLE_STYLE: L.CircleMarkerOptions = { color: '#b42318', weight: 2, fillColor: '#b42318', fillOpacity: 0.12, interactive: false };
 export const CONTEXT_STYLE: L.PathOptions = { color: '#485263', weight: 2, dashArray: '6 6', fillOpacity: 0.06, interactive: false };
 
-/** A pin that stays readable without tiles: a dark ring with a white centre. */
-export const pinIcon = () => L.divIcon({ className: 'map-pin', iconSize: [28, 28], iconAnchor: [14, 14] });
+/** Areas one can choose by tapping, and the one chosen. */
+export const SELECTABLE_STYLE: L.PathOptions = { color: '#485263', weight: 2, dashArray: '6 6', fillColor: '#485263', fillOpacity: 0.08 };
+export const SELECTED_STYLE: L.PathOptions = { color: '#1652b8', weight: 5, fillColor: '#1652b8', fillOpacity: 0.3 };
+
+export type PinKind = 'pin' | 'person' | 'me';
+
+/** A pin that stays readable without tiles: a dark ring with a white centre; a person a blue dot; me a ringed dot. */
+export const pinIcon = (kind: PinKind = 'pin') =>
+  kind === 'pin'
+    ? L.divIcon({ className: 'map-pin', iconSize: [28, 28], iconAnchor: [14, 14] })
+    : L.divIcon({ className: kind === 'me' ? 'map-me' : 'map-person', iconSize: [22, 22], iconAnchor: [11, 11] });

@@ -1,3 +1,4 @@
+import type { MapOptions } from 'leaflet';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { mapConfig } from './config';
 import type { MapKit } from './leaflet';
@@ -13,6 +14,8 @@ export function useMap(
   deps: unknown[],
   /** The editor's map: Geoman loads first and the map opts in to editing. */
   editable = false,
+  /** Leaflet options for the map's whole life (a still thumbnail turns dragging and zoom off). */
+  options: MapOptions = {},
 ) {
   const element = useRef<HTMLDivElement>(null);
   const [loaded, setLoaded] = useState<{ kit: MapKit; leaflet: LeafletModule } | null>(null);
@@ -25,7 +28,7 @@ export function useMap(
     load.then(
       (leaflet) => {
         if (!live || !element.current) return;
-        created = leaflet.createMap(element.current, mapConfig.peek(), editable ? { pmIgnore: false } : {});
+        created = leaflet.createMap(element.current, mapConfig.peek(), editable ? { ...options, pmIgnore: false } : options);
         setLoaded({ kit: created, leaflet });
       },
       () => live && setFailed(true),

@@ -8,7 +8,7 @@ interface FieldProps {
   hint?: string;
   error?: string;
   testid?: string;
-  type?: 'text' | 'tel' | 'password' | 'number' | 'date';
+  type?: 'text' | 'tel' | 'password' | 'number' | 'date' | 'time' | 'datetime-local';
   autoComplete?: string;
   inputMode?: 'text' | 'tel' | 'numeric' | 'decimal';
   maxLength?: number;
@@ -59,6 +59,10 @@ export function Field({ label, value, onValue, hint, error, testid, type = 'text
           <input type="number" {...input} />
         ) : type === 'date' ? (
           <input type="date" {...input} />
+        ) : type === 'time' ? (
+          <input type="time" {...input} />
+        ) : type === 'datetime-local' ? (
+          <input type="datetime-local" {...input} />
         ) : (
           <input type="text" {...input} />
         )}

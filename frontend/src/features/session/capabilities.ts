@@ -14,6 +14,8 @@ export const CAPABILITIES = [
   'read_audit',
   'reset_passwords',
   'manage_accounts',
+  'plan_shifts',
+  'take_shifts',
   'send_alert',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
@@ -29,6 +31,8 @@ const NONE: Capabilities = {
   read_audit: false,
   reset_passwords: false,
   manage_accounts: false,
+  plan_shifts: false,
+  take_shifts: false,
   send_alert: false,
 };
 

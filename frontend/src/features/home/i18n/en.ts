@@ -13,6 +13,12 @@ const en: Translation<typeof zh> = {
   'home.waiting': { one: '1 person is waiting for approval', other: '{n} people are waiting for approval' },
   'home.waitingAction': 'Review',
 
+  'tile.shifts': 'My shifts',
+  'tile.openShifts': 'Find shifts',
+  'tile.hours': 'My hours',
+  'tile.board': 'Week board',
+  'tile.onDuty': 'On duty now',
+  'tile.unitHours': 'Hours by member',
   'tile.invites': 'Invite members',
   'tile.inbox': 'Messages',
   'tile.sendAlert': 'Send an alert',

@@ -10,6 +10,12 @@ export default {
   'home.waiting': { other: '{n} 人等待审核' },
   'home.waitingAction': '去审核',
 
+  'tile.shifts': '我的班次',
+  'tile.openShifts': '找班次',
+  'tile.hours': '服务时长',
+  'tile.board': '排班表',
+  'tile.onDuty': '在岗人员',
+  'tile.unitHours': '时长统计',
   'tile.invites': '邀请队员',
   'tile.inbox': '消息',
   'tile.sendAlert': '发布预警',

@@ -7,6 +7,7 @@ import { Icon, type IconName } from '../../../ui/icons';
 import { formatPhone } from '../../../ui/labels';
 import { Page } from '../../../ui/Page';
 import type { Capabilities } from '../../session/capabilities';
+import { DutyCard } from '../../attendance/components/DutyCard';
 import { capabilities, me, sessionStale } from '../../session/state';
 import { PushCard } from '../../notifications/components/PushCard';
 import { InstallCard } from '../components/InstallCard';
@@ -26,6 +27,12 @@ interface TileSpec {
 
 // Which tiles a person sees follows what the server says they may do (/me capabilities).
 const TILES: TileSpec[] = [
+  { href: '/shifts', label: 'tile.shifts', icon: 'shifts', testid: 'tile-shifts', shown: (can) => can.take_shifts },
+  { href: '/shifts/open', label: 'tile.openShifts', icon: 'openShifts', testid: 'tile-open-shifts', shown: (can) => can.take_shifts },
+  { href: '/hours', label: 'tile.hours', icon: 'hours', testid: 'tile-hours', shown: (can) => can.take_shifts },
+  { href: '/board', label: 'tile.board', icon: 'board', testid: 'tile-board', shown: (can) => can.plan_shifts },
+  { href: '/on-duty', label: 'tile.onDuty', icon: 'onDuty', testid: 'tile-on-duty', shown: (can) => can.plan_shifts || can.read_audit },
+  { href: '/hours?members=1', label: 'tile.unitHours', icon: 'hours', testid: 'tile-unit-hours', shown: (can) => can.plan_shifts || can.read_audit },
   { href: '/alerts/new', label: 'tile.sendAlert', icon: 'sendAlert', testid: 'tile-send-alert', shown: (can) => can.send_alert },
   { href: '/alerts/sent', label: 'tile.sentAlerts', icon: 'sentAlerts', testid: 'tile-sent-alerts', shown: (can) => can.send_alert },
   { href: '/notifications', label: 'tile.inbox', icon: 'inbox', testid: 'tile-inbox', shown: () => true },
@@ -46,6 +53,7 @@ export default function Home() {
   const roles = [...account.roles].sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role));
   return (
     <Page title={t('home.hello', { name: account.display_name })} testid="home-page">
+      {can.take_shifts && <DutyCard />}
       <div class="card who" data-testid="home-me">
         <p class="who-phone nowrap" data-testid="home-phone">
           {formatPhone(account.phone)}

@@ -7,6 +7,8 @@ const en: Translation<typeof zh> = {
   'outbox.empty': 'Everything has been sent.',
   'outbox.alertAnswer': 'Answer to "{title}": {answer}',
   'outbox.alertPhoto': 'Photo of the alert "{title}"',
+  'outbox.checkIn': 'Check-in: {shift}',
+  'outbox.checkOut': 'Check-out: {shift}',
   'outbox.created': 'Noted {time}',
   'outbox.attempts': { one: '{n} attempt', other: '{n} attempts' },
   'outbox.network': 'Waiting for signal',

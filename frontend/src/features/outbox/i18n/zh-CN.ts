@@ -4,6 +4,8 @@ export default {
   'outbox.empty': '全部都已发出。',
   'outbox.alertAnswer': '回复预警「{title}」：{answer}',
   'outbox.alertPhoto': '预警「{title}」的照片',
+  'outbox.checkIn': '签到：{shift}',
+  'outbox.checkOut': '签退：{shift}',
   'outbox.created': '{time} 记下',
   'outbox.attempts': { other: '已尝试 {n} 次' },
   'outbox.network': '等有网络',

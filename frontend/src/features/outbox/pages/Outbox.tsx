@@ -1,5 +1,5 @@
 import { ApiError } from '../../../api/errors';
-import { fmtTime } from '../../../i18n';
+import { fmtTime, locale } from '../../../i18n';
 import { errorText } from '../../../i18n/errors/text';
 import { discard, myEntries, outboxBusy, outboxUnavailable, retry, type OutboxEntry } from '../../../outbox/page';
 import { ActionButton, ConfirmButton } from '../../../ui/buttons';
@@ -7,6 +7,7 @@ import { ErrorBox } from '../../../ui/feedback';
 import { Page } from '../../../ui/Page';
 import { t as ta } from '../../alerts/i18n';
 import { ANSWER_LABEL } from '../../alerts/labels';
+import { shiftWhen } from '../../shifts/when';
 import { t } from '../i18n';
 
 /** What an entry is, in words; a kind this version does not know shows as it is. */
@@ -15,6 +16,10 @@ function describe(entry: OutboxEntry): { text: string; href?: string } {
   if (entry.kind === 'alert_answer' && (label.answer === 'on_my_way' || label.answer === 'cannot_come'))
     return { text: t('outbox.alertAnswer', { title: String(label.title ?? ''), answer: ta(ANSWER_LABEL[label.answer]) }), href: `/alerts/${label.alert_id}` };
   if (entry.kind === 'alert_photo') return { text: t('outbox.alertPhoto', { title: String(label.title ?? '') }), href: `/alerts/${label.alert_id}/answers` };
+  if ((entry.kind === 'check_in' || entry.kind === 'check_out') && typeof label.starts_at === 'string' && typeof label.ends_at === 'string') {
+    const shift = `${shiftWhen(label.starts_at, label.ends_at, locale.value)} ${label.area ?? ''}`.trim();
+    return { text: t(entry.kind === 'check_in' ? 'outbox.checkIn' : 'outbox.checkOut', { shift }), href: `/shifts/${label.shift_id}` };
+  }
   return { text: entry.kind };
 }
 

@@ -1,0 +1,85 @@
+import { call, callPage, client } from '../../api/client';
+import { ApiError, toApiError } from '../../api/errors';
+import type { paths } from '../../api/schema';
+import type { Schemas } from '../../api/types';
+import type { Fix } from '../../map/position';
+
+export type Attendance = Schemas['Attendance'];
+export type OnDuty = Schemas['OnDuty'];
+export type MemberHours = Schemas['MemberHours'];
+export type Position = NonNullable<Attendance['check_in_position']>;
+export type Punctuality = NonNullable<Attendance['punctuality']>;
+
+/** What the phone sends with a check-in or check-out. */
+export interface Presence {
+  fix: Fix | null;
+  /** The phone's clock when tapped. */
+  device_at: string;
+  /** Queued without signal: the server then keeps device_at as the moment, flagged. */
+  recorded_offline: boolean;
+}
+
+/**
+ * The generated GeoFix marks `is_imprecise` required because it is in the server's answer;
+ * it is dump-only and never sent (scripts/api-types.mjs marks every readOnly field required).
+ */
+export function presenceBody(presence: Presence): Schemas['Presence'] {
+  return { ...presence, fix: presence.fix as Schemas['GeoFix'] | null };
+}
+
+export type PresenceKind = 'check-in' | 'check-out';
+
+/** Check in or out now; the key makes a retry after a lost answer harmless. */
+export function sendPresence(kind: PresenceKind, shiftId: number, presence: Presence, key: string) {
+  const options = { params: { path: { shift_id: shiftId } }, body: presenceBody(presence), headers: { 'Idempotency-Key': key } };
+  return kind === 'check-in'
+    ? call(() => client.POST('/api/v1/shifts/{shift_id}/check-in', options))
+    : call(() => client.POST('/api/v1/shifts/{shift_id}/check-out', options));
+}
+
+export const shiftAttendance = (shiftId: number) =>
+  call(() => client.GET('/api/v1/shifts/{shift_id}/attendance', { params: { path: { shift_id: shiftId } } }));
+
+/** A leader's check-in (or out) for a member without a smartphone, or a coordinator's correction. */
+export const actOnAttendance = (shiftId: number, userId: number, action: Schemas['AttendanceAction']) =>
+  call(() => client.POST('/api/v1/shifts/{shift_id}/attendance/{user_id}', { params: { path: { shift_id: shiftId, user_id: userId } }, body: action }));
+
+export const onDuty = (unitId: number, page: number) =>
+  callPage(() => client.GET('/api/v1/units/{unit_id}/on-duty', { params: { path: { unit_id: unitId }, query: { page, page_size: 100 } } }));
+
+export const myHours = (month: string) => call(() => client.GET('/api/v1/hours', { params: { query: { month } } }));
+
+export const unitHours = (unitId: number, month: string, page: number) =>
+  callPage(() => client.GET('/api/v1/units/{unit_id}/hours', { params: { path: { unit_id: unitId }, query: { month, page, page_size: 50 } } }));
+
+// ---- the hours export (GET /hours/export?format=csv|xlsx&month&unit_id)
+type ExportQuery = NonNullable<paths['/api/v1/hours/export']['get']['parameters']['query']>;
+export type ExportFormat = NonNullable<ExportQuery['format']>;
+const EXPORT_PATH = '/api/v1/hours/export' satisfies keyof paths;
+
+/**
+ * Download a unit's hours for a month. A small export answers with the file (saved under the
+ * server's name); a large one runs as a job (202) whose link arrives in the inbox. A file is no
+ * JSON, so this is a plain fetch of the typed path rather than the JSON client.
+ */
+export async function exportHours(query: ExportQuery): Promise<'downloaded' | 'queued'> {
+  const params = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
+  let response: Response;
+  try {
+    response = await fetch(`${EXPORT_PATH}?${params.toString()}`, { credentials: 'same-origin', cache: 'no-store' });
+  } catch {
+    throw new ApiError(0, 'network');
+  }
+  if (response.status === 202) return 'queued';
+  if (!response.ok) throw toApiError(response.status, await response.json().catch(() => null), response.headers.get('Retry-After'));
+  const disposition = response.headers.get('Content-Disposition') ?? '';
+  const name = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1] ?? /filename="?([^";]+)"?/i.exec(disposition)?.[1];
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = name ? decodeURIComponent(name) : `hours-${query.month}.${query.format ?? 'csv'}`;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  return 'downloaded';
+}
