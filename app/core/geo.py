@@ -43,12 +43,10 @@ class GeoFixSchema(ApiSchema):
     fixed_at = fields.AwareDateTime(
         load_default=None, default_timezone=None, metadata={"description": "when the device took the fix"}
     )
-    is_imprecise = fields.Boolean(
-        dump_only=True, metadata={"description": "accuracy worse than the configured cap: kept, but flagged"}
-    )
 
     @post_load
     def flag(self, data, **kwargs):
+        # Accuracy worse than the cap is kept, but flagged for the services.
         data["is_imprecise"] = data["accuracy_m"] > current_app.config["GEOFIX_ACCURACY_CAP_M"]
         if data["fixed_at"] is not None:
             data["fixed_at"] = data["fixed_at"].astimezone(UTC)

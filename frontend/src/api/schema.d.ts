@@ -6808,8 +6808,6 @@ export interface components {
              * @default null
              */
             fixed_at: string | null;
-            /** @description accuracy worse than the configured cap: kept, but flagged */
-            readonly is_imprecise: boolean;
             /** @description WGS-84 */
             lat: number;
             /** @description WGS-84 */

@@ -19,19 +19,11 @@ export interface Presence {
   recorded_offline: boolean;
 }
 
-/**
- * The generated GeoFix marks `is_imprecise` required because it is in the server's answer;
- * it is dump-only and never sent (scripts/api-types.mjs marks every readOnly field required).
- */
-export function presenceBody(presence: Presence): Schemas['Presence'] {
-  return { ...presence, fix: presence.fix as Schemas['GeoFix'] | null };
-}
-
 export type PresenceKind = 'check-in' | 'check-out';
 
 /** Check in or out now; the key makes a retry after a lost answer harmless. */
 export function sendPresence(kind: PresenceKind, shiftId: number, presence: Presence, key: string) {
-  const options = { params: { path: { shift_id: shiftId } }, body: presenceBody(presence), headers: { 'Idempotency-Key': key } };
+  const options = { params: { path: { shift_id: shiftId } }, body: presence, headers: { 'Idempotency-Key': key } };
   return kind === 'check-in'
     ? call(() => client.POST('/api/v1/shifts/{shift_id}/check-in', options))
     : call(() => client.POST('/api/v1/shifts/{shift_id}/check-out', options));

@@ -13,7 +13,7 @@ import { uuid4 } from '../../outbox/uuid';
 import { USER_KEY_PREFIX } from '../session/userData';
 import { me } from '../session/state';
 import { monthOf, localDay } from '../shifts/time';
-import { myHours, presenceBody, sendPresence, type Attendance, type Presence, type PresenceKind } from './api';
+import { myHours, sendPresence, type Attendance, type Presence, type PresenceKind } from './api';
 
 /** Check-in opens this long before the start (the server's ATTENDANCE_OPENS_MINUTES default). */
 export const CHECK_IN_OPENS_MINUTES = 60;
@@ -114,7 +114,7 @@ async function sendLater(kind: PresenceKind, shift: ShiftTimes, presence: Presen
       auth: 'session',
       method: 'POST',
       path: apiPath(path, { shift_id: shift.id }),
-      json: presenceBody(presence),
+      json: presence,
       kind: OUTBOX_KIND[kind],
       label: { shift_id: shift.id, starts_at: shift.starts_at, ends_at: shift.ends_at, area: shift.area?.name ?? '' },
     });
