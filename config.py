@@ -55,6 +55,9 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(days=30)
     # How stale a session's "last seen" may get before a request records it again.
     SESSION_TOUCH_SECONDS = 300
+    # A signed-in principal is kept this long between requests (forgotten at once when what it
+    # holds changes; see app/accounts/principal_cache.py); 0 reads it from the database each time.
+    PRINCIPAL_CACHE_SECONDS = 60
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     WTF_CSRF_HEADERS = ["X-CSRFToken", "X-CSRF-Token"]

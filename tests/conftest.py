@@ -18,7 +18,7 @@ from huey import signals
 from sqlalchemy import text
 
 from app import create_app
-from app.accounts import sessions
+from app.accounts import principal_cache, sessions
 from app.accounts.models import User
 from app.core.jobs import huey
 from app.extensions import db, limiter
@@ -96,6 +96,7 @@ def _clean_database(app):
     with app.app_context():
         _empty_tables()
         limiter.reset()
+        principal_cache.forget(principal_cache.EVERYONE)
 
 
 @pytest.fixture

@@ -1,8 +1,15 @@
 """Signed-in devices: server-side sessions that sign-out, a password change or deactivation end."""
 
+from contextlib import contextmanager
 from datetime import timedelta
 
+from sqlalchemy import event, update
+
+from app.accounts import principal_cache, services
+from app.accounts.models import User
 from app.core import clock
+from app.core.access import Role
+from app.extensions import db
 from tests.factories.accounts import PASSWORD
 from tests.support import assert_error
 
@@ -118,3 +125,90 @@ def test_a_cookie_signed_by_a_host_whose_clock_is_ahead_still_works(client_as, c
     phone = client_as(create_user())
     time_machine.shift(timedelta(seconds=-5))
     assert phone.get("/api/v1/me").status_code == 200
+
+
+# Principals kept between requests (app/accounts/principal_cache.py) ------------------------
+
+
+@contextmanager
+def statements(app):
+    """The SQL statements run inside the block."""
+    seen = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_kept_principal_answers_me_without_sql(app, client_as, staff):
+    coordinator = client_as(staff.coordinator_a1)
+    first = coordinator.get("/api/v1/me").get_json()
+    with statements(app) as seen:
+        again = coordinator.get("/api/v1/me").get_json()
+    assert seen == []
+    assert again == first
+
+
+def test_a_kept_principal_is_read_again_after_its_time(app, client_as, staff, time_machine):
+    coordinator = client_as(staff.coordinator_a1)
+    coordinator.get("/api/v1/me")
+    time_machine.move_to(clock.now() + timedelta(seconds=app.config["PRINCIPAL_CACHE_SECONDS"] + 1))
+    with statements(app) as seen:
+        assert coordinator.get("/api/v1/me").status_code == 200
+    assert seen
+
+
+def test_a_role_taken_away_applies_to_the_very_next_request(client_as, staff, org, create_user):
+    leader = create_user(roles=[(Role.COORDINATOR, org.a1)], team=org.team_a1)
+    phone = client_as(leader)
+    assert phone.get("/api/v1/me").get_json()["capabilities"]["plan_shifts"]
+    grant = next(g for g in leader.role_grants if g.role == Role.COORDINATOR)
+    assert client_as(staff.street_a_admin).delete(f"/api/v1/users/{leader.id}/roles/{grant.id}").status_code == 204
+    me = phone.get("/api/v1/me").get_json()
+    assert not me["capabilities"]["plan_shifts"]
+    assert [r["role"] for r in me["roles"]] == ["member"]
+
+
+def test_a_deactivated_member_is_signed_out_on_the_very_next_request(client_as, staff):
+    phone = client_as(staff.member_a1)
+    assert phone.get("/api/v1/me").status_code == 200
+    assert client_as(staff.street_a_admin).post(f"/api/v1/users/{staff.member_a1.id}/deactivate").status_code == 200
+    assert_error(phone.get("/api/v1/me"), 401, "account_deactivated")
+
+
+def test_a_renamed_community_shows_in_everyones_next_request(client_as, staff, org):
+    phone = client_as(staff.member_a1)
+    assert phone.get("/api/v1/me").get_json()["teams"][0]["unit"]["name"] == org.a1.name
+    renamed = client_as(staff.street_a_admin).patch(f"/api/v1/units/{org.a1.id}", json={"name": "幸福里社区"})
+    assert renamed.status_code == 200
+    assert phone.get("/api/v1/me").get_json()["teams"][0]["unit"]["name"] == "幸福里社区"
+
+
+def test_a_change_made_outside_any_request_reaches_the_next_request(client_as, staff, in_app):
+    phone = client_as(staff.member_a1)
+    phone.get("/api/v1/me")
+    with in_app():
+        db.session.execute(update(User).where(User.id == staff.member_a1.id).values(display_name="王阿姨"))
+        db.session.commit()
+    assert phone.get("/api/v1/me").get_json()["display_name"] == "王阿姨"
+
+
+def test_a_principal_read_while_a_change_commits_is_not_kept(app, staff):
+    """The read saw the old rows; keeping it after the change's forgetting would revive them."""
+    with app.app_context():
+        store = app.extensions["principal_cache"]
+        user = db.session.get(User, staff.member_a1.id)
+        principal = services.principal_of(user)
+        seen = principal_cache.change_count()
+        principal_cache.forget({user.id})
+        principal_cache.keep("digest-of-a-device", principal, clock.now(), seen)
+        assert store.get("digest-of-a-device") is None
+        principal_cache.keep("digest-of-a-device", principal, clock.now(), principal_cache.change_count())
+        assert store.get("digest-of-a-device").principal == principal

@@ -160,7 +160,7 @@ def _claim_pending_membership(membership: TeamMembership, new_status: Membership
         update(TeamMembership)
         .where(TeamMembership.id == membership.id, TeamMembership.status == MembershipStatus.PENDING)
         .values(status=new_status)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, principals_of=[membership.user_id])
     ).rowcount
     if not claimed:
         raise Conflict("not_pending", "this request was decided already")

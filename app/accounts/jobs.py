@@ -27,8 +27,11 @@ def purge_expired_account_rows() -> None:
         )
     )
     db.session.execute(
-        delete(UserSession).where(
+        delete(UserSession)
+        .where(
             or_(UserSession.ended_at < cutoff, UserSession.last_seen_at < cutoff - config["PERMANENT_SESSION_LIFETIME"])
         )
+        # Ended sessions were forgotten when they ended; expired ones are never kept.
+        .execution_options(principals_of=())
     )
     db.session.commit()

@@ -1,9 +1,9 @@
 """Flask-Login wiring: the cookie names a server-side session; the loader builds the principal.
 
-Every signed-in request pays for this, so it reads plain rows with two Core statements
-(the session joined to its user, then the user's grants and team memberships in one
-UNION ALL) instead of hydrating ORM objects, and touches ``last_seen_at`` at most once
-every ``SESSION_TOUCH_SECONDS``.
+Every signed-in request pays for this. A principal kept by ``principal_cache`` costs no SQL;
+otherwise the loader reads plain rows with two Core statements (the session joined to its
+user, then the user's grants and team memberships in one UNION ALL) instead of hydrating
+ORM objects, and touches ``last_seen_at`` at most once every ``SESSION_TOUCH_SECONDS``.
 """
 
 import hashlib
@@ -13,6 +13,7 @@ from flask import Flask, current_app, session
 from flask_smorest import abort
 from sqlalchemy import bindparam, literal, null, select, union_all, update
 
+from app.accounts import principal_cache
 from app.accounts.models import RoleGrant, User, UserSession, UserStatus
 from app.core import clock
 from app.core.access import Grant, Membership, Principal, Role, UnitRef
@@ -25,6 +26,7 @@ ACTIVE_STATUSES = (UserStatus.ACTIVE, UserStatus.PENDING)
 def configure_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
+    principal_cache.init_principal_cache(app)
     app.extensions["signed_out_reason"] = signed_out_reason
 
 
@@ -105,10 +107,15 @@ _GRANTS_AND_MEMBERSHIPS = union_all(
 
 def load_principal(key: str) -> Principal | None:
     config = current_app.config
+    digest, touch_after = key_digest(key), timedelta(seconds=config["SESSION_TOUCH_SECONDS"])
+    principal = principal_cache.cached(digest, touch_after)
+    if principal is not None:
+        return principal
+    seen_changes = principal_cache.change_count()
     now = clock.now()
     connection = db.session.connection()
     row = connection.execute(
-        _SESSION, {"key_hash": key_digest(key), "fresh_since": now - config["PERMANENT_SESSION_LIFETIME"]}
+        _SESSION, {"key_hash": digest, "fresh_since": now - config["PERMANENT_SESSION_LIFETIME"]}
     ).one_or_none()
     if row is None:
         return None
@@ -131,9 +138,10 @@ def load_principal(key: str) -> Principal | None:
             grants.append(Grant(row_id, Role(role), unit, department_id))
         else:
             memberships.append(Membership(row_id, team_name, bool(is_leader), unit))
-    if now - last_seen_at > timedelta(seconds=config["SESSION_TOUCH_SECONDS"]):
+    if now - last_seen_at > touch_after:
         _touch(session_id, now)
-    return Principal(
+        last_seen_at = now
+    principal = Principal(
         id=user_id,
         phone=phone,
         display_name=display_name,
@@ -145,6 +153,8 @@ def load_principal(key: str) -> Principal | None:
         grants=tuple(sorted(grants, key=lambda g: g.id)),
         memberships=tuple(sorted(memberships, key=lambda m: m.team_id)),
     )
+    principal_cache.keep(digest, principal, last_seen_at, seen_changes)
+    return principal
 
 
 def _touch(session_id: int, now) -> None:

@@ -156,7 +156,8 @@ class Me(MethodView):
     @blp.response(200, MeSchema)
     def get(self):
         """Who I am: roles, units, teams, and what the app may offer me (capabilities)."""
-        return _me(current_user)
+        # The principal itself, not the proxy: every capability reads it a dozen times.
+        return _me(current_user._get_current_object())
 
     @allow_pending
     @blp.arguments(MeUpdateSchema)

@@ -146,7 +146,9 @@ def revoke_role(grant: RoleGrant, by: Principal) -> None:
         select(func.count()).select_from(RoleGrant).where(RoleGrant.user_id == user.id, RoleGrant.id != grant.id)
     ).scalar_subquery()
     removed = db.session.execute(
-        delete(RoleGrant).where(RoleGrant.id == grant.id, others > 0).execution_options(synchronize_session=False)
+        delete(RoleGrant)
+        .where(RoleGrant.id == grant.id, others > 0)
+        .execution_options(synchronize_session=False, principals_of=[user.id])
     ).rowcount
     if not removed:
         if db.session.scalar(select(RoleGrant.id).where(RoleGrant.id == grant.id)) is None:
@@ -177,7 +179,7 @@ def end_memberships_outside(user_id: int) -> int:
             TeamMembership.status == MembershipStatus.ACTIVE,
             TeamMembership.team_id.in_(uncovered_teams),
         )
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, principals_of=[user_id])
     ).rowcount
 
 
@@ -361,7 +363,7 @@ def change_status(user: User, action: str, by: Principal) -> User:
         update(User)
         .where(User.id == user.id, User.status.in_(allowed_from))
         .values(status=target)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, principals_of=[user.id])
     ).rowcount
     if not changed:
         db.session.refresh(user, ["status"])

@@ -114,7 +114,9 @@ def end_sessions(user_id: int, keep_session_id: int | None = None) -> int:
         stmt = stmt.where(UserSession.id != keep_session_id)
     ids = list(
         db.session.scalars(
-            stmt.values(ended_at=clock.now()).returning(UserSession.id).execution_options(synchronize_session=False)
+            stmt.values(ended_at=clock.now())
+            .returning(UserSession.id)
+            .execution_options(synchronize_session=False, principals_of=[user_id])
         )
     )
     if ids:
