@@ -125,6 +125,22 @@ SCENARIOS = [
         check=lambda payload, session: payload["phone"] == session.phone,
     ),
     Scenario(
+        "unread",
+        "GET",
+        "/api/v1/notifications/unread-count",
+        sessions="members",
+        target=CeilingShare(min_share=0.5, clients=16),
+        title="GET /api/v1/notifications/unread-count (the inbox poll)",
+    ),
+    Scenario(
+        "open-shifts",
+        "GET",
+        "/api/v1/shifts/open",
+        sessions="members",
+        target=CeilingShare(min_share=0.4, clients=16),
+        title="GET /api/v1/shifts/open (first page of 20)",
+    ),
+    Scenario(
         "login",
         "POST",
         "/api/v1/auth/login",

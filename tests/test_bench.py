@@ -315,8 +315,8 @@ def test_first_load_says_when_the_front_end_is_not_built(tmp_path):
 # Scenarios -------------------------------------------------------------------------------
 
 
-def test_the_registry_loads_ping_me_and_sign_in():
-    assert [s.name for s in SCENARIOS] == ["ping", "me", "login"]
+def test_the_registry_loads_the_ceiling_the_signed_in_polls_and_sign_in():
+    assert [s.name for s in SCENARIOS] == ["ping", "me", "unread", "open-shifts", "login"]
     me = select(["me"])[0]
     assert me.sessions == "members"
     assert me.target == CeilingShare(min_share=0.5, clients=16, max_p95_factor=2.0)
@@ -510,7 +510,7 @@ def test_results_are_named_by_day_host_and_database(tmp_path):
 
 def test_parse_args_defaults_load_everything_at_three_concurrencies():
     args = parse_args([])
-    assert args.only == ["ping", "me", "login"]
+    assert args.only == ["ping", "me", "unread", "open-shifts", "login"]
     assert args.clients == [1, 16, 64]
     assert (args.duration, args.warmup, args.no_save, args.strict) == (10, 2, False, False)
     assert (args.sessions, args.login_phones) == (200, 1000)
