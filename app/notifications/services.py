@@ -11,7 +11,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import Select, and_, case, delete, exists, func, insert, literal, or_, select, update
+from sqlalchemy import Select, and_, bindparam, case, delete, exists, func, insert, literal, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User, UserSession
@@ -108,13 +108,15 @@ def inbox_of(principal: Principal) -> Select:
     return select(Notification).where(Notification.user_id == principal.id)
 
 
+# Built once: every open app polls this, and building the statement cost as much as running it.
+_UNREAD = select(func.count(), func.coalesce(func.max(Notification.id), 0)).where(
+    Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None)
+)
+
+
 def unread_summary(principal: Principal) -> tuple[int, int]:
     """How many unread, and the newest unread id: together they change whenever the badge should."""
-    count, newest = db.session.execute(
-        select(func.count(), func.coalesce(func.max(Notification.id), 0)).where(
-            Notification.user_id == principal.id, Notification.read_at.is_(None)
-        )
-    ).one()
+    count, newest = db.session.connection().execute(_UNREAD, {"user_id": principal.id}).one()
     return count, newest
 
 

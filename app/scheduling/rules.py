@@ -32,16 +32,27 @@ def default_rules() -> Rules:
 
 def rules_for(unit: Unit) -> Rules:
     """The unit's own rules, else the nearest ancestor's, field by field, else the defaults."""
-    ids = [int(part) for part in unit.path.strip("/").split("/")]
+    return rules_by_path({unit.id: unit.path})[unit.id]
+
+
+def rules_by_path(paths: dict[int, str]) -> dict[int, Rules]:
+    """``rules_for`` of several units (unit id → materialised path) in one statement."""
+    lineage = {unit_id: [int(part) for part in path.strip("/").split("/")] for unit_id, path in paths.items()}
+    wanted = {ancestor for ids in lineage.values() for ancestor in ids}
     rows = {
-        row.unit_id: row for row in db.session.scalars(select(SchedulingRules).where(SchedulingRules.unit_id.in_(ids)))
+        row.unit_id: row
+        for row in db.session.scalars(select(SchedulingRules).where(SchedulingRules.unit_id.in_(wanted)))
     }
-    values = default_rules().__dict__.copy()
-    for unit_id in ids:  # root first: nearer units override
-        row = rows.get(unit_id)
-        if row is not None:
-            values.update({key: getattr(row, key) for key in values if getattr(row, key) is not None})
-    return Rules(**values)
+    defaults = default_rules().__dict__
+    found = {}
+    for unit_id, ids in lineage.items():
+        values = defaults.copy()
+        for ancestor in ids:  # root first: nearer units override
+            row = rows.get(ancestor)
+            if row is not None:
+                values.update({key: getattr(row, key) for key in values if getattr(row, key) is not None})
+        found[unit_id] = Rules(**values)
+    return found
 
 
 def set_rules(unit: Unit, by: Principal, changes: dict) -> Rules:

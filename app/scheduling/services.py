@@ -14,7 +14,7 @@ from app.core.access import Principal, Role
 from app.errors import Conflict, RuleViolation
 from app.extensions import db
 from app.notifications.models import NotificationKind
-from app.orgs.models import Area, MembershipStatus, Team, TeamMembership, Unit
+from app.orgs.models import Area, Team, Unit
 from app.scheduling.messages import tell_signed_up
 from app.scheduling.models import (
     Shift,
@@ -22,7 +22,7 @@ from app.scheduling.models import (
     ShiftSignup,
     ShiftStatus,
 )
-from app.scheduling.rules import Rules, local_date, rules_for, zone
+from app.scheduling.rules import Rules, local_date, rules_by_path, rules_for, zone
 from app.scheduling.signups import holding, leader_place_free_for_all
 
 # Where shifts may be ------------------------------------------------------------------------------
@@ -303,29 +303,22 @@ def open_shifts_for(principal: Principal) -> Select:
     """Scheduled shifts I may take: my teams' shifts and my units' shifts, open for sign-up under
     their unit's rules, with a place free to me, that I am not on yet."""
     now = clock.now()
-    team_units = db.session.execute(
-        select(Team.id, Team.unit_id)
-        .join(TeamMembership, TeamMembership.team_id == Team.id)
-        .where(TeamMembership.user_id == principal.id, TeamMembership.status == MembershipStatus.ACTIVE)
-    ).all()
+    # Every unit above a member grant, and each team's unit, with their paths: all in the principal.
     member_paths = principal.unit_paths((Role.MEMBER,))
-    above_me = {int(part) for path in member_paths for part in path.strip("/").split("/")}
-    units = {
-        unit.id: unit
-        for unit in db.session.scalars(select(Unit).where(Unit.id.in_(above_me | {u for _, u in team_units})))
-    }
-    open_windows = []
-    for unit in units.values():
-        rules = rules_for(unit)
-        open_windows.append(
-            and_(
-                Shift.unit_id == unit.id,
-                Shift.starts_at > now + timedelta(hours=rules.signup_closes_hours),
-                Shift.starts_at <= now + timedelta(days=rules.signup_opens_days),
-            )
+    paths = {membership.unit.id: membership.unit.path for membership in principal.memberships}
+    for path in member_paths:
+        ids = path.strip("/").split("/")
+        paths.update({int(ids[depth]): "/" + "/".join(ids[: depth + 1]) + "/" for depth in range(len(ids))})
+    open_windows = [
+        and_(
+            Shift.unit_id == unit_id,
+            Shift.starts_at > now + timedelta(hours=rules.signup_closes_hours),
+            Shift.starts_at <= now + timedelta(days=rules.signup_opens_days),
         )
+        for unit_id, rules in rules_by_path(paths).items()
+    ]
     mine = or_(
-        Shift.team_id.in_([team_id for team_id, _ in team_units]),
+        Shift.team_id.in_([membership.team_id for membership in principal.memberships]),
         and_(Shift.team_id.is_(None), or_(false(), *[literal(path).startswith(Unit.path) for path in member_paths])),
     )
     return (
