@@ -30,11 +30,15 @@ run: setup
 	$(FLASK) seed-demo
 	GUNICORN_BIND=$${GUNICORN_BIND:-127.0.0.1:$(PORT)} $(VENV)/bin/honcho start
 
-# Browser tests drive Debian's Chromium; Playwright's own browser download is not used.
+# Browser tests drive Debian's Chromium (Playwright's own browser download is not used), with
+# Debian's Noto CJK fonts so zh-CN screenshots show characters, not empty boxes.
+BROWSER_PACKAGES := chromium fonts-noto-cjk
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-		else echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+	@missing=$$(for package in $(BROWSER_PACKAGES); do dpkg -s $$package >/dev/null 2>&1 || echo $$package; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+		else echo "Browser tests need Debian's packages:" $$missing "(sudo apt-get install $$missing)" >&2; exit 1; fi; \
+	fi
 
 test: setup chromium
 	$(PY) -m pytest
