@@ -1,11 +1,14 @@
 """Shared machinery: side effects after commit, jobs, health, and life without a database."""
 
+import time
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from app import create_app
+from app.accounts import sessions
+from app.accounts.models import User
 from app.core import clock
 from app.core.jobs import enqueue, huey, job, record_heartbeat
 from app.core.transactions import after_commit
@@ -204,3 +207,27 @@ def test_sign_in_with_redis_down_is_a_503(another_app, staff):
     )
     body = assert_error(response, 503, "cache_unavailable")
     assert response.headers["Retry-After"] == "5" and "127.0.0.1" not in body["message"]
+
+
+def test_a_request_stuck_behind_a_lock_answers_503_within_seconds(another_app, app, staff):
+    """A hung database must not hang the app: the statement is given up and the caller told."""
+    other = another_app(DATABASE_STATEMENT_TIMEOUT_MS=300)
+    other.test_client_class = app.test_client_class
+    with other.app_context():
+        key = sessions.start_session(db.session.get(User, staff.member_a1.id), "pytest", "127.0.0.1")
+        db.session.commit()
+        phone = other.test_client()
+        with phone.session_transaction() as cookie:
+            cookie["_user_id"] = key
+            cookie["_fresh"] = True
+        with db.engine.connect() as holder:
+            if holder.dialect.name == "postgresql":
+                holder.execute(select(User.id).where(User.id == staff.member_a1.id).with_for_update())
+            else:
+                holder.exec_driver_sql("BEGIN IMMEDIATE")
+            started = time.monotonic()
+            response = phone.patch("/api/v1/me", json={"display_name": "等不到的名字"})
+            waited = time.monotonic() - started
+            holder.rollback()
+    assert_error(response, 503, "database_unavailable")
+    assert waited < 8  # PostgreSQL: the 0.3 s statement timeout; SQLite: its 5 s busy timeout
