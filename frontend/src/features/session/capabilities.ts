@@ -17,24 +17,17 @@ export const CAPABILITIES = [
   'plan_shifts',
   'take_shifts',
   'send_alert',
+  'send_urgent_alert',
+  'report_hazard',
+  'triage_reports',
+  'handle_reports',
+  'manage_departments',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 export type Capabilities = Record<Capability, boolean>;
 
-const NONE: Capabilities = {
-  manage_invites: false,
-  approve_members: false,
-  see_rosters: false,
-  list_accounts: false,
-  administer_units: false,
-  manage_roles: false,
-  read_audit: false,
-  reset_passwords: false,
-  manage_accounts: false,
-  plan_shifts: false,
-  take_shifts: false,
-  send_alert: false,
-};
+// Built from the list (not spelled out again): the list is in the first download.
+const NONE = Object.fromEntries(CAPABILITIES.map((name) => [name, false])) as Capabilities;
 
 /** Missing capabilities (an older cached /me, a newer server) count as not granted. */
 export function capabilitiesOf(me: Me | null): Capabilities {
