@@ -4,7 +4,7 @@
  * answers to "who is signed in" and "the CSRF token"; a lock keeps two of them from sending
  * the same entry at once.
  */
-import { backoffSeconds, classify, requestOf, resolveAfter, type OutboxEntry } from './entry';
+import { backoffSeconds, classify, requestOf, resolveAfter, usesAfter, type OutboxEntry } from './entry';
 
 export interface OutboxStore {
   all(): Promise<OutboxEntry[]>;
@@ -150,8 +150,10 @@ export async function replay(env: ReplayEnv, options: ReplayOptions = {}): Promi
         result.sent.push(entry);
         for (const later of byKey.values())
           if (later.after === entry.key) {
-            if (outcome.id === null) await save({ ...later, after: undefined, failed: { status: 0, error: 'dependency_failed' } });
-            else await save(resolveAfter(later, outcome.id));
+            if (outcome.id !== null) await save(resolveAfter(later, outcome.id));
+            // Only its turn depended on the earlier one (a resolve after its photos, which answer without an id).
+            else if (!usesAfter(later)) await save({ ...later, after: undefined });
+            else await save({ ...later, after: undefined, failed: { status: 0, error: 'dependency_failed' } });
           }
         break;
       case 'retry':
