@@ -17,6 +17,7 @@ import { mapTexts } from '../map/i18n';
 import { alerts } from '../features/alerts/i18n';
 import { notifications } from '../features/notifications/i18n';
 import { outboxTexts } from '../features/outbox/i18n';
+import { reports } from '../features/reports/i18n';
 import type { Capabilities } from '../features/session/capabilities';
 import { capabilities, me, sessionReady } from '../features/session/state';
 import { loginUrl, navigate } from './navigation';
@@ -25,7 +26,7 @@ import { ChunkFailed, Forbidden } from './screens';
 type Catalog = { load(): Promise<void> };
 
 /** A screen loaded on demand together with the dictionaries it speaks from. */
-function screen<P>(load: () => Promise<{ default: ComponentType<P> }>, ...catalogs: Catalog[]): ComponentType<P> {
+export function screen<P>(load: () => Promise<{ default: ComponentType<P> }>, ...catalogs: Catalog[]): ComponentType<P> {
   return lazy(() =>
     Promise.all([load(), loadCatalogs(...catalogs)]).then(
       ([module]) => module.default,
@@ -64,6 +65,8 @@ export const AlertAnswers = screen(() => import('../features/alerts/pages/AlertA
 export const Compose = screen(() => import('../features/alerts/pages/Compose'), alerts, mapTexts);
 export const SentAlerts = screen(() => import('../features/alerts/pages/SentAlerts'), alerts);
 export const Outbox = screen(() => import('../features/outbox/pages/Outbox'), outboxTexts, alerts);
+/** Every /reports/* screen, behind one entry (app/reportRoutes.tsx). */
+export const Reports = screen(() => import('./reportRoutes'), reports);
 
 type Allow<P> = (can: Capabilities, props: P) => boolean;
 
