@@ -3,7 +3,8 @@
  * first download does not grow by a screen per page. Each page is loaded on demand as well
  * (a member reporting never downloads the officers' queue); the catalogs came with this module.
  */
-import { ErrorBoundary, Route, Router } from 'preact-iso';
+import { useEffect } from 'preact/hooks';
+import { ErrorBoundary, Route, Router, useLocation } from 'preact-iso';
 import { admin } from '../features/admin/i18n';
 import { mapTexts } from '../map/i18n';
 import { screen, signedIn } from './routes';
@@ -15,7 +16,8 @@ const NewReport = signedIn(
   screen(() => import('../features/reports/pages/NewReport'), mapTexts),
   (can) => can.report_hazard,
 );
-const MyReports = signedIn(screen(() => import('../features/reports/pages/MyReports')));
+const loadMine = () => import('../features/reports/pages/MyReports');
+const MyReports = signedIn(screen(loadMine));
 const Queue = signedIn(screen(() => import('../features/reports/pages/Queue')), staff);
 const ReportsMap = signedIn(screen(() => import('../features/reports/pages/ReportsMap'), mapTexts), (can) => can.triage_reports);
 const Departments = signedIn(screen(() => import('../features/reports/pages/Departments'), admin), (can) => can.manage_departments);
@@ -24,6 +26,12 @@ const Categories = signedIn(screen(() => import('../features/reports/pages/Categ
 const ReportDetail = signedIn(screen(() => import('../features/reports/pages/ReportDetail'), mapTexts));
 
 export default function ReportRoutes() {
+  const { path } = useLocation();
+  // Reporting works without signal: the screen that comes after sending is fetched while the
+  // form is open (where no service worker has it already).
+  useEffect(() => {
+    if (path === '/reports/new') loadMine().catch(() => undefined);
+  }, [path]);
   return (
     <ErrorBoundary>
       <Router>

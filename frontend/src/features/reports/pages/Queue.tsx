@@ -145,10 +145,10 @@ export default function Queue() {
         {can.triage_reports && (
           <>
             <ActionButton busy={exporting === 'csv'} onClick={() => void download('csv')} testid="export-csv">
-              {t('queue.exportCsv')}
+              {t('queue.export')} <span translate={false}>CSV</span>
             </ActionButton>
             <ActionButton busy={exporting === 'xlsx'} onClick={() => void download('xlsx')} testid="export-xlsx">
-              {t('queue.exportXlsx')}
+              {t('queue.export')} <span translate={false}>Excel</span>
             </ActionButton>
           </>
         )}
