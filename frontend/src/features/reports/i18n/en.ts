@@ -77,6 +77,7 @@ const en: Translation<typeof zh> = {
   'new.summary': 'Please complete the marked fields.',
   'new.noCategories': 'No hazard categories have been set up here yet. Please contact an administrator.',
   'new.categoriesOffline': 'No categories on this phone yet: open this page once while online.',
+  'new.offlineHint': 'No signal now: the report is kept on this phone and sent by itself once there is signal, exactly once.',
   'new.queued': 'Saved. It will be sent by itself once there is signal, exactly once.',
   'new.sent': 'Report sent.',
 

@@ -74,6 +74,7 @@ export default {
   'new.summary': '请补全标出的内容。',
   'new.noCategories': '这里还没有隐患类别，请联系管理员。',
   'new.categoriesOffline': '离线时还没有类别可选：请联网后打开一次这个页面。',
+  'new.offlineHint': '现在没有网络：上报先存在手机上，有网络时自动发送，只发一次。',
   'new.queued': '已保存。有网络时会自动发送，每项只发一次。',
   'new.sent': '上报已发送。',
 

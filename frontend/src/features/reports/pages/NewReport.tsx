@@ -231,7 +231,7 @@ export default function NewReport() {
           </div>
         </fieldset>
 
-        <section class="card" data-testid="report-position">
+        <section class="card position-card" data-testid="report-position">
           <h2>{t('new.position')}</h2>
           <p class={positionError ? 'field-error' : 'muted'} role="status" data-testid="report-position-state" data-state={picked ? 'picked' : located.state}>
             {picked
@@ -264,7 +264,7 @@ export default function NewReport() {
             {form.busy && <span class="spinner spinner-light" aria-hidden="true" />}
             {form.busy ? t('new.sending') : offline.value ? t('new.sendOffline') : t('new.send')}
           </button>
-          {offline.value && <p class="needs-net">{t('new.queued')}</p>}
+          {offline.value && <p class="needs-net">{t('new.offlineHint')}</p>}
         </div>
       </form>
     </Page>
