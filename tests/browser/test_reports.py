@@ -6,12 +6,13 @@ photo; the member follows the progress and reads the notification."""
 
 import io
 import random
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.support import PHONES, VIEWPORT, api, latin_words
+from tests.browser.support import PHONES, VIEWPORT, api, latin_words, no_horizontal_overflow
 from tests.browser.test_map import serve_unreachable_tiles
 from tests.browser.test_scheduling import shots
 
@@ -45,11 +46,11 @@ def phone(browser, live_server):
     the network does to the page's requests (Playwright cannot see requests a worker answers)."""
     contexts: list[BrowserContext] = []
 
-    def make(geolocation: dict | None = None, workers: bool = True) -> BrowserContext:
+    def make(geolocation: dict | None = None, workers: bool = True, locale: str = "zh-CN") -> BrowserContext:
         options = {"geolocation": geolocation, "permissions": ["geolocation"]} if geolocation else {}
         context = browser.new_context(
             viewport=VIEWPORT,
-            locale="zh-CN",
+            locale=locale,
             base_url=live_server,
             service_workers="allow" if workers else "block",
             **options,
@@ -218,3 +219,93 @@ def test_report_offline_sent_once_then_handled_to_the_end(phone, sign_in, shot, 
     member.goto("/notifications")
     expect(member.get_by_test_id("inbox-page")).to_contain_text("您上报的隐患已处置完毕")
     shots(shot, member, "13-inbox")
+
+
+def new_case(member: Page, code: str, description: str) -> int:
+    """A report made through the API as the signed-in member (as the outbox would send it)."""
+    categories = api(member, "GET", "/report-categories")[1]
+    category = next(c for c in categories if c["code"] == code)
+    body = {
+        "category_id": category["id"],
+        "description": description,
+        "position": {"lon": 116.4541, "lat": 39.9368, "accuracy_m": 9, "fixed_at": None},
+    }
+    status, report = api(member, "POST", "/reports", body)
+    assert status == 201, report
+    return report["id"]
+
+
+def test_staff_see_refusals_in_their_language_and_admins_manage_departments(phone, sign_in, shot):
+    member = phone().new_page()
+    sign_in(member, PHONES["member"])
+    description = f"垃圾堆在消防通道上（{random.randint(10000, 99999)}）"
+    case_id = new_case(member, "sanitation", description)
+
+    # A second officer's tap got there first: the step is refused as the server says, in English.
+    officer = phone(locale="en").new_page()
+    sign_in(officer, PHONES["officer"])
+    officer.goto(f"/reports/{case_id}")
+    expect(officer.get_by_test_id("case-status")).to_have_text("Waiting")
+    assert api(officer, "POST", f"/reports/{case_id}/accept", {})[0] == 200
+    officer.get_by_test_id("action-accept").click()
+    expect(officer.get_by_test_id("action-error")).to_have_text("The case's state does not allow this step; reload it.")
+    officer.reload()
+    expect(officer.get_by_test_id("case-status")).to_have_text("Accepted")
+    expect(officer.get_by_test_id("action-reject")).to_have_count(0)  # only the steps the server allows now
+
+    # Dispatch to a chosen department and one of its handlers; the facts say who has it.
+    officer.get_by_test_id("action-dispatch").click()
+    officer.get_by_test_id("dispatch-department").select_option(label="朝阳区城市管理委员会")
+    officer.get_by_test_id("dispatch-handler").select_option(label="城管刘师傅")
+    officer.get_by_test_id("action-text").fill("Please go today")
+    officer.get_by_test_id("action-confirm").click()
+    expect(officer.get_by_test_id("case-status")).to_have_text("Dispatched")
+    expect(officer.get_by_test_id("case-head")).to_contain_text("城管刘师傅")
+    expect(officer.get_by_test_id("timeline").get_by_test_id("event-dispatch")).to_contain_text("Please go today")
+
+    # An internal comment and a public one: the reporter reads only the public one.
+    officer.get_by_test_id("comment-body").fill("Check the fire lane again on Friday")
+    officer.get_by_test_id("comment-send").click()
+    expect(officer.get_by_test_id("comments")).to_contain_text("Internal")
+    officer.get_by_test_id("comment-body").fill("已派城管清理，谢谢您")
+    officer.get_by_test_id("comment-public").check()
+    officer.get_by_test_id("comment-send").click()
+    expect(officer.get_by_test_id("comments")).to_contain_text("Public")
+    shots(shot, officer, "01-case-en")
+    member.goto(f"/reports/{case_id}")
+    expect(member.get_by_test_id("comments")).to_contain_text("已派城管清理")
+    expect(member.get_by_test_id("comments")).not_to_contain_text("Friday")
+    expect(member.get_by_test_id("case-head")).not_to_contain_text("城管刘师傅")  # a handler's name is staff's business
+    # ... and the officers' screens are not theirs.
+    member.goto("/reports/queue")
+    expect(member.get_by_test_id("forbidden-page")).to_be_visible()
+
+    # The filtered queue as a CSV file: UTF-8 with a BOM, with this case in it.
+    officer.goto("/reports/queue?status=dispatched")
+    expect(officer.get_by_test_id(f"case-{case_id}")).to_be_visible()
+    with officer.expect_download() as download:
+        officer.get_by_test_id("export-csv").click()
+    content = Path(download.value.path()).read_bytes()
+    assert content.startswith(b"\xef\xbb\xbf"), content[:20]
+    assert description in content.decode("utf-8-sig")
+    expect(officer.get_by_test_id("queue-notice")).to_have_text("Downloaded.")
+
+    # An administrator adds a department at the street, taking fire hazards by default there.
+    admin = phone(locale="en").new_page()
+    sign_in(admin, PHONES["admin"])
+    admin.get_by_test_id("tile-departments").click()
+    admin.get_by_test_id("dept-new").click()
+    name = f"三里屯街道消防站（{random.randint(100, 999)}）"
+    admin.get_by_test_id("dept-name").fill(name)
+    unit_value = admin.get_by_test_id("dept-unit").locator("option", has_text="三里屯街道").first.get_attribute("value")
+    admin.get_by_test_id("dept-unit").select_option(unit_value)
+    admin.get_by_test_id("dept-cat-fire_hazard").check()
+    admin.get_by_test_id("dept-create").click()
+    expect(admin.get_by_test_id("dept-list")).to_contain_text(name)
+    admin.set_viewport_size({"width": 360, "height": 640})
+    assert no_horizontal_overflow(admin)
+    shot(admin, "02-departments-360x640")
+    admin.goto("/reports/categories")
+    expect(admin.get_by_test_id("cat-list")).to_contain_text("fire_hazard")
+    assert no_horizontal_overflow(admin)
+    shot(admin, "03-categories-360x640")

@@ -15,7 +15,7 @@ import { t } from '../i18n';
 
 function CategoryChecks(props: { categories: Category[]; value: number[]; onChange: (ids: number[]) => void; testid: string }) {
   return (
-    <fieldset class="checks">
+    <fieldset class="dept-checks">
       <legend>{t('dept.categories')}</legend>
       {props.categories.map((category) => (
         <label key={category.id} class="toggle">
