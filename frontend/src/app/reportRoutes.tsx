@@ -6,9 +6,14 @@
 import { useEffect } from 'preact/hooks';
 import { ErrorBoundary, Route, Router, useLocation } from 'preact-iso';
 import { admin } from '../features/admin/i18n';
+import { reports } from '../features/reports/i18n';
+import { loadCatalogs } from '../i18n';
 import { mapTexts } from '../map/i18n';
 import { screen, signedIn } from './routes';
 import { NotFound } from './screens';
+
+/** The reports catalog, asked for as soon as this module arrives (the route table waits for it). */
+export const ready = loadCatalogs(reports);
 
 const staff = (can: { triage_reports: boolean; handle_reports: boolean }) => can.triage_reports || can.handle_reports;
 

@@ -17,7 +17,6 @@ import { mapTexts } from '../map/i18n';
 import { alerts } from '../features/alerts/i18n';
 import { notifications } from '../features/notifications/i18n';
 import { outboxTexts } from '../features/outbox/i18n';
-import { reports } from '../features/reports/i18n';
 import type { Capabilities } from '../features/session/capabilities';
 import { capabilities, me, sessionReady } from '../features/session/state';
 import { loginUrl, navigate } from './navigation';
@@ -65,8 +64,8 @@ export const AlertAnswers = screen(() => import('../features/alerts/pages/AlertA
 export const Compose = screen(() => import('../features/alerts/pages/Compose'), alerts, mapTexts);
 export const SentAlerts = screen(() => import('../features/alerts/pages/SentAlerts'), alerts);
 export const Outbox = screen(() => import('../features/outbox/pages/Outbox'), outboxTexts, alerts);
-/** Every /reports/* screen, behind one entry (app/reportRoutes.tsx). */
-export const Reports = screen(() => import('./reportRoutes'), reports);
+/** Every /reports/* screen, behind one entry that brings its own catalog (app/reportRoutes.tsx): nothing of reports in the first download. */
+export const Reports = screen<object>(() => import('./reportRoutes').then((module) => module.ready.then(() => ({ default: module.default }))));
 
 type Allow<P> = (can: Capabilities, props: P) => boolean;
 
