@@ -12,7 +12,15 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.support import PHONES, VIEWPORT, api, latin_words, no_horizontal_overflow
+from tests.browser.support import (
+    PHONES,
+    VIEWPORT,
+    api,
+    create_invite_via_api,
+    latin_words,
+    no_horizontal_overflow,
+    register_via_invite,
+)
 from tests.browser.test_map import serve_unreachable_tiles
 from tests.browser.test_scheduling import shots
 
@@ -192,7 +200,7 @@ def test_report_offline_sent_once_then_handled_to_the_end(phone, sign_in, shot, 
     shots(shot, handler, "09-resolve")
     handler.get_by_test_id("action-confirm").click()
     expect(handler.get_by_test_id("case-status")).to_have_text("已处置", timeout=30_000)
-    expect(handler.get_by_test_id("work-photos")).to_be_visible()
+    photos_shown(handler, "work-photos")
     shots(shot, handler, "10-resolved")
     status, detail = api(officer, "GET", f"/reports/{case_id}")
     assert detail["status"] == "resolved"
@@ -208,7 +216,8 @@ def test_report_offline_sent_once_then_handled_to_the_end(phone, sign_in, shot, 
     for action in ("created", "accept", "dispatch", "start", "resolve"):
         expect(timeline.get_by_test_id(f"event-{action}")).to_have_count(1)
     expect(member.get_by_test_id("event-resolve")).to_contain_text("台阶已用水泥补好")
-    expect(member.get_by_test_id("work-photos")).to_be_visible()
+    photos_shown(member, "case-photos")
+    photos_shown(member, "work-photos")
     member.get_by_test_id("case-photos-0").click()
     expect(member.get_by_test_id("lightbox")).to_be_visible()
     shots(shot, member, "11-lightbox")
@@ -219,6 +228,17 @@ def test_report_offline_sent_once_then_handled_to_the_end(phone, sign_in, shot, 
     member.goto("/notifications")
     expect(member.get_by_test_id("inbox-page")).to_contain_text("您上报的隐患已处置完毕")
     shots(shot, member, "13-inbox")
+
+
+def photos_shown(page: Page, testid: str) -> None:
+    """Every thumbnail of that gallery has loaded (a broken or forbidden image would not)."""
+    page.wait_for_function(
+        """(id) => {
+          const images = [...document.querySelectorAll(`[data-testid="${id}"] img`)];
+          return images.length > 0 && images.every((image) => image.complete && image.naturalWidth > 0);
+        }""",
+        arg=testid,
+    )
 
 
 def new_case(member: Page, code: str, description: str) -> int:
@@ -309,3 +329,41 @@ def test_staff_see_refusals_in_their_language_and_admins_manage_departments(phon
     expect(admin.get_by_test_id("cat-list")).to_contain_text("fire_hazard")
     assert no_horizontal_overflow(admin)
     shot(admin, "03-categories-360x640")
+
+
+def test_a_neighbour_adds_a_photo_to_the_case_nearby_instead_of_reporting_it_again(phone, sign_in, shot, tmp_path):
+    coordinator = phone().new_page()
+    sign_in(coordinator, PHONES["coordinator"])
+    neighbour = phone(geolocation=STANDING).new_page()
+    register_via_invite(neighbour, create_invite_via_api(coordinator, auto_approve=True), "李阿姨")
+    expect(neighbour.get_by_test_id("home-page")).to_be_visible()
+    officer = phone().new_page()
+    sign_in(officer, PHONES["officer"])
+    rows = api(officer, "GET", "/reports?box=queue&page_size=200")[1]
+    [cover] = [r for r in rows if (r["description"] or "").startswith("【演示】小区东门井盖松动")]
+    photos_before = len(api(officer, "GET", f"/reports/{cover['id']}")[1]["photos"])
+
+    # Standing at the same loose cover: the form shows the open case a few metres away.
+    neighbour.get_by_test_id("home-report").click()
+    neighbour.get_by_test_id("report-photos-camera").set_input_files(jpeg(tmp_path / "cover.jpg", 7))
+    expect(neighbour.locator("[data-testid='report-photos-photo'][data-state='ready']")).to_have_count(1)
+    neighbour.get_by_test_id("category-road_facilities").click()
+    nearby = neighbour.get_by_test_id(f"nearby-{cover['id']}")
+    expect(nearby).to_contain_text("道路设施")
+    expect(nearby).to_contain_text("米")
+    assert "井盖" not in neighbour.get_by_test_id("nearby").inner_text()  # category, distance, time, status only
+    assert latin_words(neighbour) == []
+    shots(shot, neighbour, "01-nearby")
+
+    # "Same place": the photo goes to that case, and the neighbour follows it; no second report.
+    neighbour.get_by_test_id(f"nearby-add-{cover['id']}").click()
+    expect(neighbour.get_by_test_id("followed")).to_be_visible()
+    expect(neighbour.get_by_test_id("outbox-bar")).to_have_count(0, timeout=20_000)
+    photos_shown(neighbour, "case-photos")
+    shots(shot, neighbour, "02-following")
+    detail = api(officer, "GET", f"/reports/{cover['id']}")[1]
+    assert len(detail["photos"]) == photos_before + 1
+    mine = api(neighbour, "GET", "/reports?box=mine")[1]
+    assert [(r["id"], r["is_mine"], r["is_following"]) for r in mine] == [(cover["id"], False, True)]
+    neighbour.goto("/reports/mine")
+    expect(neighbour.get_by_test_id(f"case-{cover['id']}")).to_contain_text("关注的")
