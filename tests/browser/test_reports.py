@@ -310,6 +310,18 @@ def test_staff_see_refusals_in_their_language_and_admins_manage_departments(phon
     assert description in content.decode("utf-8-sig")
     expect(officer.get_by_test_id("queue-notice")).to_have_text("Downloaded.")
 
+    # The report form in English on the smallest phones in use: everything fits, nothing untranslated.
+    english = phone(locale="en", geolocation=STANDING).new_page()
+    english.set_viewport_size({"width": 360, "height": 640})
+    sign_in(english, PHONES["member"])
+    english.get_by_test_id("home-report").click()
+    expect(english.get_by_test_id("report-new-page")).to_contain_text("Report a hazard")
+    expect(english.get_by_test_id("report-photos")).to_contain_text("Take photo")
+    expect(english.get_by_test_id("report-position-state")).to_contain_text("Position found")
+    english.get_by_test_id("severity-high").click()
+    assert no_horizontal_overflow(english)
+    shot(english, "02-report-form-en-360x640", full_page=True)
+
     # An administrator adds a department at the street, taking fire hazards by default there.
     admin = phone(locale="en").new_page()
     sign_in(admin, PHONES["admin"])
@@ -324,11 +336,11 @@ def test_staff_see_refusals_in_their_language_and_admins_manage_departments(phon
     expect(admin.get_by_test_id("dept-list")).to_contain_text(name)
     admin.set_viewport_size({"width": 360, "height": 640})
     assert no_horizontal_overflow(admin)
-    shot(admin, "02-departments-360x640")
+    shot(admin, "03-departments-360x640")
     admin.goto("/reports/categories")
     expect(admin.get_by_test_id("cat-list")).to_contain_text("fire_hazard")
     assert no_horizontal_overflow(admin)
-    shot(admin, "03-categories-360x640")
+    shot(admin, "04-categories-360x640")
 
 
 def test_a_neighbour_adds_a_photo_to_the_case_nearby_instead_of_reporting_it_again(phone, sign_in, shot, tmp_path):

@@ -180,6 +180,7 @@ const en: Translation<typeof zh> = {
   'queue.bulkDone': { one: '{n} case dispatched', other: '{n} cases dispatched' },
   'queue.bulkFailed': '#{id} not dispatched: {reason}',
   'queue.done': 'Case #{id}: {action}',
+  'queue.dispatchTo': 'Dispatch to…',
   'queue.rejectReason': 'Why it is not accepted (the reporter will read it)',
   'queue.open': 'Details',
 

@@ -177,6 +177,7 @@ export default {
   'queue.bulkDone': { other: '已派遣 {n} 件' },
   'queue.bulkFailed': '#{id} 没有派遣：{reason}',
   'queue.done': '案件 #{id}：{action}',
+  'queue.dispatchTo': '派遣到…',
   'queue.rejectReason': '不予受理的原因（上报人会看到）',
   'queue.open': '详情',
 

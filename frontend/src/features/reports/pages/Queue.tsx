@@ -25,12 +25,15 @@ function Row(props: { report: ReportSummary; selected: boolean; onSelect: (on: b
   const [error, setError] = useState<unknown>(null);
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState('');
+  const [choosing, setChoosing] = useState(false);
+  const [choice, setChoice] = useState<DispatchChoice>({ department: '', handler: '' });
   const run = async (action: Action, body = {}) => {
     setBusy(action);
     setError(null);
     try {
       props.onChanged(await act(report.id, action, body), action);
       setRejecting(false);
+      setChoosing(false);
     } catch (e) {
       setError(e);
     } finally {
@@ -56,12 +59,25 @@ function Row(props: { report: ReportSummary; selected: boolean; onSelect: (on: b
             {t(ACTION_LABEL[action])}
           </ActionButton>
         ))}
+        {report.actions.includes('dispatch') && (
+          <ActionButton class="btn btn-secondary btn-small" pressed={choosing} onClick={() => setChoosing(!choosing)} testid={`row-dispatch-to-${report.id}`}>
+            {t('queue.dispatchTo')}
+          </ActionButton>
+        )}
         {report.actions.includes('reject') && (
           <ActionButton class="btn btn-secondary btn-small" pressed={rejecting} onClick={() => setRejecting(!rejecting)} testid={`row-reject-${report.id}`}>
             {t(ACTION_LABEL.reject)}
           </ActionButton>
         )}
       </div>
+      {choosing && (
+        <div class="case-reject" data-testid={`row-dispatch-form-${report.id}`}>
+          <DispatchFields unitId={report.unit.id} value={choice} onChange={setChoice} testid={`row-${report.id}`} />
+          <ActionButton class="btn btn-primary" busy={busy === 'dispatch'} onClick={() => void run('dispatch', dispatchBody(choice))} testid={`row-dispatch-confirm-${report.id}`}>
+            {t('detail.confirm', { action: t(ACTION_LABEL.dispatch) })}
+          </ActionButton>
+        </div>
+      )}
       {rejecting && (
         <form
           class="inline-form case-reject"
