@@ -91,23 +91,40 @@ function Actions({ report, onDone }: { report: Report; onDone: (report: Report |
       <h2>{t('detail.actions')}</h2>
       <ErrorBox error={error} testid="action-error" />
       <div class="btn-row">
-        {allowed.map((action) => (
-          <ActionButton
-            key={action}
-            class={open === action ? 'btn btn-primary' : ONE_TAP.includes(action) || action === 'dispatch' ? 'btn btn-primary' : 'btn btn-secondary'}
-            busy={busy === action}
-            pressed={ONE_TAP.includes(action) ? undefined : open === action}
-            onClick={() => {
-              setError(null);
-              setMissing(false);
-              if (ONE_TAP.includes(action)) void run(action);
-              else setOpen(open === action ? null : action);
-            }}
-            testid={`action-${action}`}
-          >
-            {t(ACTION_LABEL[action])}
-          </ActionButton>
-        ))}
+        {allowed.map((action) =>
+          // The resolve goes through the outbox: it can be written without signal.
+          action === 'resolve' ? (
+            <button
+              key={action}
+              type="button"
+              class={open === action ? 'btn btn-primary' : 'btn btn-secondary'}
+              aria-pressed={open === action}
+              onClick={() => {
+                setError(null);
+                setOpen(open === action ? null : action);
+              }}
+              data-testid="action-resolve"
+            >
+              {t(ACTION_LABEL.resolve)}
+            </button>
+          ) : (
+            <ActionButton
+              key={action}
+              class={open === action ? 'btn btn-primary' : ONE_TAP.includes(action) || action === 'dispatch' ? 'btn btn-primary' : 'btn btn-secondary'}
+              busy={busy === action}
+              pressed={ONE_TAP.includes(action) ? undefined : open === action}
+              onClick={() => {
+                setError(null);
+                setMissing(false);
+                if (ONE_TAP.includes(action)) void run(action);
+                else setOpen(open === action ? null : action);
+              }}
+              testid={`action-${action}`}
+            >
+              {t(ACTION_LABEL[action])}
+            </ActionButton>
+          ),
+        )}
       </div>
       {open && (
         <div class="action-form" data-testid={`action-form-${open}`}>
@@ -245,7 +262,7 @@ export default function ReportDetail() {
   const id = Number(params.id);
   const report = useQuery(() => getReport(id), [id]);
   const timeline = useQuery(() => getTimeline(id), [id]);
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState<{ action: Action; queued: boolean } | null>(null);
   const [deleteError, setDeleteError] = useState<unknown>(null);
 
   // Photos or a resolve of this case went out of the outbox: show the case as it is now.
@@ -282,7 +299,7 @@ export default function ReportDetail() {
   const onDone = (updated: Report | null, action: Action, queued?: boolean) => {
     if (updated) report.setData(updated);
     timeline.reload();
-    setDone(queued ? t('detail.resolveQueued') : t('detail.done', { action: t(ACTION_LABEL[action]) }));
+    setDone({ action, queued: !!queued });
   };
   const withdraw = async () => {
     try {
@@ -337,7 +354,12 @@ export default function ReportDetail() {
       </div>
 
       {query.followed === '1' && <Notice testid="followed">{t('nearby.followed')}</Notice>}
-      {done && <Notice testid="action-done">{done}</Notice>}
+      {done && (
+        // A step kept in the outbox is "saved" while it waits, and done once it went out.
+        <Notice testid="action-done">
+          {done.queued && waiting.length > 0 ? t('detail.resolveQueued') : t('detail.done', { action: t(ACTION_LABEL[done.action]) })}
+        </Notice>
+      )}
       {waiting.length > 0 && (
         <Info testid="case-waiting">
           {t('detail.waiting')}

@@ -34,7 +34,7 @@ export default function ReportsMap() {
   const fitted = useRef(false);
 
   const { element, failed } = useMap(
-    ({ map, projection }, { L }) => {
+    ({ map, projection, fit }, { L }) => {
       const layer = L.layerGroup().addTo(map);
       let live = true;
       let asked = 0;
@@ -103,7 +103,10 @@ export default function ReportsMap() {
           const spots = data ? [...data.clusters, ...data.points].map((p) => projection.toMap([p.lon, p.lat])) : [];
           fitted.current = true;
           if (spots.length) map.fitBounds(L.latLngBounds(spots), { padding: [32, 32], maxZoom: 17 });
-          else void here();
+          else {
+            fit([]); // the fallback view: the map needs one before it has bounds to ask about
+            void here();
+          }
         });
       return () => {
         live = false;
