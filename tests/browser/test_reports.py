@@ -228,6 +228,10 @@ def test_report_offline_sent_once_then_handled_to_the_end(phone, sign_in, shot, 
     member.goto("/notifications")
     expect(member.get_by_test_id("inbox-page")).to_contain_text("您上报的隐患已处置完毕")
     shots(shot, member, "13-inbox")
+    # The notification opens the case in the app.
+    member.locator("a[data-kind='report_update']", has_text="您上报的隐患已处置完毕").first.click()
+    expect(member).to_have_url(f"{live_server}/reports/{case_id}")
+    expect(member.get_by_test_id("case-status")).to_have_text("已处置")
 
 
 def photos_shown(page: Page, testid: str) -> None:

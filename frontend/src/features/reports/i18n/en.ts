@@ -103,7 +103,6 @@ const en: Translation<typeof zh> = {
   'detail.title': 'Case #{id}',
   'detail.reported': 'Reported',
   'detail.deadline': 'Deadline',
-  'detail.reportedAt': 'Reported {time}',
   'detail.reporter': 'Reporter',
   'detail.team': 'Team',
   'detail.unit': 'Community',
@@ -112,7 +111,6 @@ const en: Translation<typeof zh> = {
   'detail.address': 'Address',
   'detail.imprecise': 'Imprecise position',
   'detail.overdue': 'Overdue',
-  'detail.due': 'Due {time}',
   'detail.photos': 'Photos',
   'detail.resolutionPhotos': 'Photos of the work done',
   'detail.openPhoto': 'Enlarge photo {n}',
@@ -170,7 +168,6 @@ const en: Translation<typeof zh> = {
   'queue.clear': 'Clear filters',
   'queue.empty': 'No cases match.',
   'queue.map': 'Map',
-  'queue.list': 'List',
   'queue.export': 'Export',
   'queue.exported': 'Downloaded.',
   'queue.exportQueued': 'Many cases: the file is being made; your inbox will say when it is ready.',
@@ -182,7 +179,6 @@ const en: Translation<typeof zh> = {
   'queue.done': 'Case #{id}: {action}',
   'queue.dispatchTo': 'Dispatch to…',
   'queue.rejectReason': 'Why it is not accepted (the reporter will read it)',
-  'queue.open': 'Details',
 
   'map.title': 'Case map',
   'map.count': { one: '{n} case on the map', other: '{n} cases on the map' },
@@ -199,8 +195,6 @@ const en: Translation<typeof zh> = {
   'dept.unit': 'Unit',
   'dept.categories': 'Categories it takes by default',
   'dept.create': 'Create',
-  'dept.deactivate': 'Deactivate',
-  'dept.activate': 'Activate',
   'dept.empty': 'No departments yet.',
   'dept.created': 'Department created.',
   'dept.saveCategories': 'Save categories',
@@ -214,7 +208,5 @@ const en: Translation<typeof zh> = {
   'cat.discreet': 'Not shown nearby',
   'cat.empty': 'No categories yet.',
   'cat.created': 'Category created.',
-  'cat.deactivate': 'Deactivate',
-  'cat.activate': 'Activate',
 };
 export default en;
