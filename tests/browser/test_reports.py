@@ -91,6 +91,9 @@ def test_report_offline_sent_once_then_handled_to_the_end(phone, sign_in, shot, 
     # and choosing the category shows the open case a few metres away (category, distance, time, status).
     member = phone(geolocation=STANDING, workers=False).new_page()
     sign_in(member, PHONES["member"])
+    member.goto("/reports/mine")  # seen once online: the phone keeps the first page
+    expect(member.get_by_test_id("my-reports")).to_contain_text("井盖松动")
+    member.goto("/")
     expect(member.get_by_test_id("home-report")).to_contain_text("上报隐患")
     shots(shot, member, "01-home")
     member.get_by_test_id("home-report").click()  # tap 1
@@ -124,6 +127,8 @@ def test_report_offline_sent_once_then_handled_to_the_end(phone, sign_in, shot, 
     expect(waiting).to_contain_text("等待发送")
     expect(waiting).to_contain_text("2 张照片")
     expect(member.get_by_test_id("outbox-bar")).to_be_visible()
+    expect(member.get_by_test_id("mine-saved")).to_contain_text("上次看到的内容")
+    expect(member.get_by_test_id("my-reports")).to_contain_text("井盖松动")
     assert latin_words(member) == []
     shots(shot, member, "04-waiting")
     assert server_case(officer, description) == []
@@ -147,6 +152,7 @@ def test_report_offline_sent_once_then_handled_to_the_end(phone, sign_in, shot, 
     assert dropped == [201]
     [case] = server_case(officer, description)  # exactly one
     expect(member.get_by_test_id(f"case-{case['id']}")).to_contain_text("待受理")
+    expect(member.get_by_test_id("mine-saved")).to_have_count(0)
     shots(shot, member, "05-sent")
     status, detail = api(officer, "GET", f"/reports/{case['id']}")
     assert status == 200 and len(detail["photos"]) == 2, detail

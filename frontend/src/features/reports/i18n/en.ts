@@ -96,6 +96,7 @@ const en: Translation<typeof zh> = {
   'mine.waiting': 'Waiting to send',
   'mine.photosLeft': { one: '{n} photo still waiting to send', other: '{n} photos still waiting to send' },
   'mine.failed': 'Not sent: {reason}',
+  'mine.saved': 'Offline: this is what you saw last time.',
   'mine.toOutbox': 'See what is waiting',
   'mine.following': 'Following',
   'mine.photoCount': { one: '{n} photo', other: '{n} photos' },

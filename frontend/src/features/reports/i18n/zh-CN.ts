@@ -93,6 +93,7 @@ export default {
   'mine.waiting': '等待发送',
   'mine.photosLeft': { other: '还有 {n} 张照片等待发送' },
   'mine.failed': '没有发出去：{reason}',
+  'mine.saved': '离线显示：这是上次看到的内容。',
   'mine.toOutbox': '查看待发送',
   'mine.following': '关注的',
   'mine.photoCount': { other: '{n} 张照片' },

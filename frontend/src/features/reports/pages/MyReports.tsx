@@ -1,18 +1,32 @@
 import '../reports.css';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
+import { offline } from '../../../api/connectivity';
 import { ApiError } from '../../../api/errors';
 import { fmtTime } from '../../../i18n';
 import { errorText } from '../../../i18n/errors/text';
+import { storage } from '../../../lib/storage';
 import type { OutboxEntry } from '../../../outbox/page';
-import { Badge, Notice } from '../../../ui/feedback';
+import { Badge, Info, Notice } from '../../../ui/feedback';
 import { Page } from '../../../ui/Page';
 import { PagedList } from '../../../ui/PagedList';
-import { listReports } from '../api';
+import { USER_KEY_PREFIX } from '../../session/userData';
+import { listReports, type ReportSummary } from '../api';
 import { CaseRow } from '../components/parts';
 import { useCursorList } from '../components/useCursorList';
 import { waitingReports } from '../components/waiting';
 import { t } from '../i18n';
+
+/** The first page of my reports, kept on the phone (the user's own data) so it opens without signal. */
+const SAVED_KEY = USER_KEY_PREFIX + 'my-reports';
+function saved(): ReportSummary[] | null {
+  try {
+    const value: unknown = JSON.parse(storage.get(SAVED_KEY) ?? 'null');
+    return Array.isArray(value) ? (value as ReportSummary[]) : null;
+  } catch {
+    return null;
+  }
+}
 
 /** A report still on this phone, with how many of its photos wait, or why it was refused. */
 function WaitingReport({ entry, photos }: { entry: OutboxEntry; photos: OutboxEntry[] }) {
@@ -42,7 +56,24 @@ function WaitingReport({ entry, photos }: { entry: OutboxEntry; photos: OutboxEn
 /** My reports (and the cases I follow): those still on the phone first, then what the server has, newest first. */
 export default function MyReports() {
   const { query } = useLocation();
-  const list = useCursorList((cursor) => listReports({ box: 'mine', cursor, page_size: 20 }), []);
+  const [fromPhone, setFromPhone] = useState(false);
+  const list = useCursorList(async (cursor) => {
+    try {
+      const page = await listReports({ box: 'mine', cursor, page_size: 20 });
+      if (cursor === null) storage.set(SAVED_KEY, JSON.stringify(page.items));
+      setFromPhone(false);
+      return page;
+    } catch (e) {
+      const copy = cursor === null && e instanceof ApiError && e.network ? saved() : null;
+      if (!copy) throw e;
+      setFromPhone(true);
+      return { items: copy, next: null };
+    }
+  }, []);
+  // What was shown from the phone is asked for again once the signal is back.
+  const reload = useRef(list.reload);
+  reload.current = list.reload;
+  useEffect(() => offline.subscribe((isOffline) => !isOffline && fromPhone && reload.current()), [fromPhone]);
   const waiting = waitingReports.value;
   const reports = waiting.filter((entry) => entry.kind === 'report');
   const photosOf = (entry: OutboxEntry) => waiting.filter((photo) => photo.after === entry.key);
@@ -76,6 +107,7 @@ export default function MyReports() {
           {t('mine.photosLeft', { n: loosePhotos.length })}
         </p>
       )}
+      {fromPhone && <Info testid="mine-saved">{t('mine.saved')}</Info>}
       <PagedList
         list={list}
         testid="my-reports"
