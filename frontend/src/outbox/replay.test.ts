@@ -292,6 +292,16 @@ describe('timeoutMs', () => {
 });
 
 describe('summarise', () => {
+  it('counts a report and the photos that hang on it as one', () => {
+    const [report, ...photos] = chainEntries(7, { auth: 'session', method: 'POST', path: '/api/v1/reports', json: {}, kind: 'report' }, [
+      { auth: 'session', method: 'POST', path: `/api/v1/reports/${AFTER}/photos`, kind: 'report_photo' },
+      { auth: 'session', method: 'POST', path: `/api/v1/reports/${AFTER}/photos`, kind: 'report_photo' },
+    ], true);
+    expect(summarise([report, ...photos], 7)).toEqual({ pending: 1, failed: 0, signin: 0 });
+    // Once the report is in, the photos still to send are counted.
+    expect(summarise(photos.map((photo) => resolveAfter(photo, 42)), 7)).toEqual({ pending: 2, failed: 0, signin: 0 });
+  });
+
   it("counts only the signed-in user's entries; signed out, every entry waits for a sign-in", () => {
     const mine = answer(1);
     const theirs = answer(2, { userId: 8 });

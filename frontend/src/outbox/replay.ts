@@ -203,6 +203,8 @@ export function summarise(entries: OutboxEntry[], userId: number | null): Outbox
   for (const entry of entries) {
     // Signed out, the phone says only how many wait; signed in, only the user's own count.
     if (entry.quiet || (userId !== null && entry.userId !== userId)) continue;
+    // Counted with the entry it hangs on: one report with two photos is one thing to send.
+    if (entry.after !== undefined) continue;
     if (entry.failed) summary.failed++;
     else {
       summary.pending++;
