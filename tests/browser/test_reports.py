@@ -283,6 +283,13 @@ def test_staff_see_refusals_in_their_language_and_admins_manage_departments(phon
     expect(officer.get_by_test_id("case-status")).to_have_text("Accepted")
     expect(officer.get_by_test_id("action-reject")).to_have_count(0)  # only the steps the server allows now
 
+    # A duplicate of itself is refused, in words.
+    officer.get_by_test_id("action-mark_duplicate").click()
+    officer.get_by_test_id("duplicate-of").fill(str(case_id))
+    officer.get_by_test_id("action-confirm").click()
+    expect(officer.get_by_test_id("action-error")).to_have_text("A case cannot duplicate itself.")
+    officer.get_by_test_id("action-mark_duplicate").click()  # fold it away again
+
     # Dispatch to a chosen department and one of its handlers; the facts say who has it.
     officer.get_by_test_id("action-dispatch").click()
     officer.get_by_test_id("dispatch-department").select_option(label="朝阳区城市管理委员会")
@@ -309,6 +316,24 @@ def test_staff_see_refusals_in_their_language_and_admins_manage_departments(phon
     # ... and the officers' screens are not theirs.
     member.goto("/reports/queue")
     expect(member.get_by_test_id("forbidden-page")).to_be_visible()
+
+    # A resolved case: checked and closed with one tap, then reopened with a reason.
+    rows = api(officer, "GET", "/reports?box=queue&status=resolved&page_size=200")[1]
+    [paving] = [r for r in rows if (r["description"] or "").startswith("【演示】人行道地砖破损")]
+    officer.goto(f"/reports/{paving['id']}")
+    officer.get_by_test_id("action-close").click()
+    expect(officer.get_by_test_id("case-status")).to_have_text("Closed")
+    expect(officer.get_by_test_id("action-done")).to_have_text("Done: Close")
+    officer.get_by_test_id("action-reopen").click()
+    officer.get_by_test_id("action-confirm").click()  # no reason yet: said on the field, nothing sent
+    expect(officer.get_by_test_id("action-text-error")).to_be_visible()
+    expect(officer.get_by_test_id("case-status")).to_have_text("Closed")
+    officer.get_by_test_id("action-text").fill("The tiles came loose again")
+    officer.get_by_test_id("action-confirm").click()
+    expect(officer.get_by_test_id("case-status")).to_have_text("Accepted")
+    expect(officer.get_by_test_id("timeline").get_by_test_id("event-reopen")).to_contain_text(
+        "The tiles came loose again"
+    )
 
     # The filtered queue as a CSV file: UTF-8 with a BOM, with this case in it.
     officer.goto("/reports/queue?status=dispatched")
