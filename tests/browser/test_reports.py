@@ -392,8 +392,13 @@ def test_a_neighbour_adds_a_photo_to_the_case_nearby_instead_of_reporting_it_aga
 
     # Standing at the same loose cover: the form shows the open case a few metres away.
     neighbour.get_by_test_id("home-report").click()
+    # An iPhone's HEIC this browser cannot decode: said on the phone, with what to do.
+    heic = {"name": "IMG_0001.HEIC", "mimeType": "image/heic", "buffer": b"\x00\x00\x00\x18ftypheic" + bytes(2000)}
+    neighbour.get_by_test_id("report-photos-input").set_input_files(files=[heic])
+    expect(neighbour.locator("[data-testid='report-photos-photo'][data-state='error']")).to_contain_text("HEIC")
     neighbour.get_by_test_id("report-photos-camera").set_input_files(jpeg(tmp_path / "cover.jpg", 7))
     expect(neighbour.locator("[data-testid='report-photos-photo'][data-state='ready']")).to_have_count(1)
+    expect(neighbour.locator("[data-testid='report-photos-photo'][data-state='error']")).to_have_count(0)
     neighbour.get_by_test_id("category-road_facilities").click()
     nearby = neighbour.get_by_test_id(f"nearby-{cover['id']}")
     expect(nearby).to_contain_text("道路设施")
