@@ -317,6 +317,25 @@ def test_staff_see_refusals_in_their_language_and_admins_manage_departments(phon
     member.goto("/reports/queue")
     expect(member.get_by_test_id("forbidden-page")).to_be_visible()
 
+    # The handler sends it back with a reason; the officer dispatches it again from the queue's row,
+    # to another department.
+    handler = phone().new_page()
+    sign_in(handler, HANDLER_PHONE)
+    handler.goto(f"/reports/{case_id}")
+    handler.get_by_test_id("action-return").click()
+    handler.get_by_test_id("action-text").fill("消防通道归街道管，请改派")
+    handler.get_by_test_id("action-confirm").click()
+    expect(handler.get_by_test_id("case-status")).to_have_text("已受理")
+    officer.goto("/reports/queue?status=accepted")
+    expect(officer.get_by_test_id(f"case-{case_id}")).to_contain_text("Accepted")
+    officer.get_by_test_id(f"row-dispatch-to-{case_id}").click()
+    officer.get_by_test_id(f"row-{case_id}-department").select_option(label="三里屯街道综治中心")
+    officer.get_by_test_id(f"row-dispatch-confirm-{case_id}").click()
+    expect(officer.get_by_test_id(f"case-{case_id}-status")).to_have_text("Dispatched")
+    expect(officer.get_by_test_id(f"case-{case_id}")).to_contain_text("三里屯街道综治中心")
+    officer.goto(f"/reports/{case_id}")
+    expect(officer.get_by_test_id("timeline").get_by_test_id("event-return")).to_contain_text("消防通道归街道管")
+
     # A resolved case: checked and closed with one tap, then reopened with a reason.
     rows = api(officer, "GET", "/reports?box=queue&status=resolved&page_size=200")[1]
     [paving] = [r for r in rows if (r["description"] or "").startswith("【演示】人行道地砖破损")]
