@@ -20,7 +20,7 @@ export default tseslint.config(
   },
   {
     // The route table is the one place that loads pages (lazily).
-    files: ['src/app/routes.tsx'],
+    files: ['src/app/routes.tsx', 'src/app/*Routes.tsx'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

@@ -131,6 +131,7 @@ function Screens() {
           <Route path="/alerts/:id" component={AlertDetail} />
           <Route path="/alerts/:id/answers" component={AlertAnswers} />
           <Route path="/outbox" component={Outbox} />
+          <Route path="/reports/*" component={screens.Reports} />
           <Route default component={NotFound} />
         </Router>
       </ErrorBoundary>

@@ -25,7 +25,7 @@ import { ChunkFailed, Forbidden } from './screens';
 type Catalog = { load(): Promise<void> };
 
 /** A screen loaded on demand together with the dictionaries it speaks from. */
-function screen<P>(load: () => Promise<{ default: ComponentType<P> }>, ...catalogs: Catalog[]): ComponentType<P> {
+export function screen<P>(load: () => Promise<{ default: ComponentType<P> }>, ...catalogs: Catalog[]): ComponentType<P> {
   return lazy(() =>
     Promise.all([load(), loadCatalogs(...catalogs)]).then(
       ([module]) => module.default,
@@ -64,6 +64,8 @@ export const AlertAnswers = screen(() => import('../features/alerts/pages/AlertA
 export const Compose = screen(() => import('../features/alerts/pages/Compose'), alerts, mapTexts);
 export const SentAlerts = screen(() => import('../features/alerts/pages/SentAlerts'), alerts);
 export const Outbox = screen(() => import('../features/outbox/pages/Outbox'), outboxTexts, alerts);
+/** Every /reports/* screen, behind one entry that brings its own catalog (app/reportRoutes.tsx): nothing of reports in the first download. */
+export const Reports = screen<object>(() => import('./reportRoutes').then((module) => module.ready.then(() => ({ default: module.default }))));
 
 type Allow<P> = (can: Capabilities, props: P) => boolean;
 

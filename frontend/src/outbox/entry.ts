@@ -107,11 +107,34 @@ export function makeEntry(spec: NewEntry, now = Date.now()): OutboxEntry {
   };
 }
 
+/**
+ * Entries that must go out in order: `head` first, then each of `tail` once the one it hangs on
+ * is sent. `fanOut` hangs every tail entry on the head (a report's photos need the report's
+ * server id, AFTER in their path); otherwise each hangs on the one before (a handler's photos,
+ * then the resolve that reports them).
+ */
+export function chainEntries(userId: number, head: Omit<NewEntry, 'userId'>, tail: Omit<NewEntry, 'userId'>[], fanOut: boolean, now = Date.now()): OutboxEntry[] {
+  const first = makeEntry({ ...head, userId }, now);
+  const out = [first];
+  for (const spec of tail) out.push(makeEntry({ ...spec, userId, after: (fanOut ? first : out[out.length - 1]).key }, now));
+  return out;
+}
+
 function fillJson(value: unknown, id: number): unknown {
   if (value === AFTER) return id;
   if (Array.isArray(value)) return value.map((item) => fillJson(item, id));
   if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillJson(v, id)]));
   return value;
+}
+
+/** Whether the entry needs the earlier one's server id (AFTER in its path or body), or only its going first. */
+export function usesAfter(entry: OutboxEntry): boolean {
+  const b = entry.body;
+  return (
+    entry.path.includes(AFTER) ||
+    (b.type === 'json' && b.text.includes(JSON.stringify(AFTER))) ||
+    (b.type === 'multipart' && b.fields.some(([, value]) => value === AFTER))
+  );
 }
 
 /** The earlier entry was sent and the server gave it `id`: put it where AFTER stands. */

@@ -9,7 +9,7 @@ import type { paths } from '../api/schema';
 import { loadMe, me, sessionReady } from '../features/session/state';
 import { OUTBOX_SYNC_TAG, SW_MESSAGE } from './messages';
 import { deleteEntriesOf, idbStore } from './db';
-import { makeEntry, type NewEntry, type OutboxEntry } from './entry';
+import { chainEntries, makeEntry, type NewEntry, type OutboxEntry } from './entry';
 import { replay, summarise, withOutboxLock, type ReplayEnv } from './replay';
 
 export type { OutboxEntry } from './entry';
@@ -118,6 +118,24 @@ export async function enqueue(spec: Omit<NewEntry, 'userId'>): Promise<OutboxEnt
   registerSync();
   void flush(true);
   return entry;
+}
+
+/** Keep several writes that hang on each other (see chainEntries), all stored before any is sent. */
+export async function enqueueChain(head: Omit<NewEntry, 'userId'>, tail: Omit<NewEntry, 'userId'>[], fanOut: boolean): Promise<OutboxEntry[]> {
+  const user = me.peek();
+  if (!user) throw new Error('signed out');
+  const entries = chainEntries(user.id, head, tail, fanOut);
+  try {
+    // The head first: a replay between two puts sends what it finds, and the rest next time.
+    for (const entry of entries) await idbStore.put(entry);
+  } catch (error) {
+    outboxUnavailable.value = true;
+    throw error;
+  }
+  await reload();
+  registerSync();
+  void flush(true);
+  return entries;
 }
 
 /** Try a refused entry again (after the reason was dealt with), or all waiting ones now. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AFTER, backoffSeconds, makeEntry, requestOf, resolveAfter, type NewEntry, type OutboxEntry } from './entry';
+import { AFTER, backoffSeconds, chainEntries, makeEntry, requestOf, resolveAfter, type NewEntry, type OutboxEntry } from './entry';
 import { replay, summarise, timeoutMs, type OutboxStore, type ReplayEnv } from './replay';
 
 function memoryStore(entries: OutboxEntry[] = []): OutboxStore & { map: Map<string, OutboxEntry> } {
@@ -201,6 +201,51 @@ describe('replay', () => {
   });
 });
 
+describe('chained entries (a report and its photos; a handler\'s photos, then the resolve)', () => {
+  const photo = (path: string, name: string) => ({
+    auth: 'session' as const,
+    method: 'POST' as const,
+    path,
+    multipart: { fields: [], files: [{ name: 'photo', filename: name, blob: new Blob([name], { type: 'image/jpeg' }) }] },
+    kind: 'report_photo',
+  });
+  const report = { auth: 'session' as const, method: 'POST' as const, path: '/api/v1/reports', json: { category_id: 1 }, kind: 'report' };
+
+  it('sends the report once and both photos to its new id, even when the answer to the report was lost', async () => {
+    const entries = chainEntries(7, report, [photo(`/api/v1/reports/${AFTER}/photos`, 'a.jpg'), photo(`/api/v1/reports/${AFTER}/photos`, 'b.jpg')], true);
+    expect(entries.slice(1).map((e) => e.after)).toEqual([entries[0].key, entries[0].key]);
+    const store = memoryStore(entries);
+    let reportCalls = 0;
+    // The first attempt reaches the server but its answer never comes back (the signal drops).
+    const e = env(store, (s) => (s.url === '/api/v1/reports' ? (++reportCalls === 1 ? 'offline' : { status: 201, body: { id: 42 } }) : { status: 201, body: { content_id: 'x' } }));
+    await replay(e);
+    expect(e.sent.map((s) => s.url)).toEqual(['/api/v1/reports']);
+    await replay(e, { force: true });
+    expect(e.sent.map((s) => s.url)).toEqual(['/api/v1/reports', '/api/v1/reports', '/api/v1/reports/42/photos', '/api/v1/reports/42/photos']);
+    // The same key both times: the server answers the replay with the report it already made.
+    expect(e.sent[0].headers['Idempotency-Key']).toBe(e.sent[1].headers['Idempotency-Key']);
+    expect(store.map.size).toBe(0);
+  });
+
+  it('sends a resolve only after its photos, which answer without an id', async () => {
+    const entries = chainEntries(
+      7,
+      photo('/api/v1/reports/5/photos', 'a.jpg'),
+      [photo('/api/v1/reports/5/photos', 'b.jpg'), { auth: 'session', method: 'POST', path: '/api/v1/reports/5/resolve', json: { note: 'ok' }, kind: 'report_resolve' }],
+      false,
+    );
+    const store = memoryStore(entries);
+    let status = 503;
+    const e = env(store, (s) => (s.url.endsWith('/photos') ? { status, body: { content_id: 'c' } } : { status: 200, body: { id: 5 } }));
+    await replay(e);
+    expect(e.sent.map((s) => s.url)).toEqual(['/api/v1/reports/5/photos']); // the resolve waits for the photo
+    status = 201;
+    await replay(e, { force: true });
+    expect(e.sent.map((s) => s.url)).toEqual(['/api/v1/reports/5/photos', '/api/v1/reports/5/photos', '/api/v1/reports/5/photos', '/api/v1/reports/5/resolve']);
+    expect(store.map.size).toBe(0);
+  });
+});
+
 describe('entries', () => {
   it('serialise a multipart body the same way every time (the key covers the bytes)', async () => {
     const entry = makeEntry({
@@ -247,6 +292,16 @@ describe('timeoutMs', () => {
 });
 
 describe('summarise', () => {
+  it('counts a report and the photos that hang on it as one', () => {
+    const [report, ...photos] = chainEntries(7, { auth: 'session', method: 'POST', path: '/api/v1/reports', json: {}, kind: 'report' }, [
+      { auth: 'session', method: 'POST', path: `/api/v1/reports/${AFTER}/photos`, kind: 'report_photo' },
+      { auth: 'session', method: 'POST', path: `/api/v1/reports/${AFTER}/photos`, kind: 'report_photo' },
+    ], true);
+    expect(summarise([report, ...photos], 7)).toEqual({ pending: 1, failed: 0, signin: 0 });
+    // Once the report is in, the photos still to send are counted.
+    expect(summarise(photos.map((photo) => resolveAfter(photo, 42)), 7)).toEqual({ pending: 2, failed: 0, signin: 0 });
+  });
+
   it("counts only the signed-in user's entries; signed out, every entry waits for a sign-in", () => {
     const mine = answer(1);
     const theirs = answer(2, { userId: 8 });

@@ -4,7 +4,7 @@
  * answers to "who is signed in" and "the CSRF token"; a lock keeps two of them from sending
  * the same entry at once.
  */
-import { backoffSeconds, classify, requestOf, resolveAfter, type OutboxEntry } from './entry';
+import { backoffSeconds, classify, requestOf, resolveAfter, usesAfter, type OutboxEntry } from './entry';
 
 export interface OutboxStore {
   all(): Promise<OutboxEntry[]>;
@@ -150,8 +150,10 @@ export async function replay(env: ReplayEnv, options: ReplayOptions = {}): Promi
         result.sent.push(entry);
         for (const later of byKey.values())
           if (later.after === entry.key) {
-            if (outcome.id === null) await save({ ...later, after: undefined, failed: { status: 0, error: 'dependency_failed' } });
-            else await save(resolveAfter(later, outcome.id));
+            if (outcome.id !== null) await save(resolveAfter(later, outcome.id));
+            // Only its turn depended on the earlier one (a resolve after its photos, which answer without an id).
+            else if (!usesAfter(later)) await save({ ...later, after: undefined });
+            else await save({ ...later, after: undefined, failed: { status: 0, error: 'dependency_failed' } });
           }
         break;
       case 'retry':
@@ -201,6 +203,8 @@ export function summarise(entries: OutboxEntry[], userId: number | null): Outbox
   for (const entry of entries) {
     // Signed out, the phone says only how many wait; signed in, only the user's own count.
     if (entry.quiet || (userId !== null && entry.userId !== userId)) continue;
+    // Counted with the entry it hangs on: one report with two photos is one thing to send.
+    if (entry.after !== undefined) continue;
     if (entry.failed) summary.failed++;
     else {
       summary.pending++;

@@ -20,6 +20,11 @@ export const ICONS = {
   inbox: 'M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2zm6-6v-5c0-3.1-1.6-5.6-4.5-6.3V4a1.5 1.5 0 0 0-3 0v.7C7.6 5.4 6 7.9 6 11v5l-2 2v1h16v-1z',
   sendAlert: 'M18 11v2h4v-2zm-2 6.6 3.2 2.4 1.2-1.6-3.2-2.4zM20.4 5.6 19.2 4 16 6.4l1.2 1.6zM4 9a2 2 0 0 0-2 2v2a2 2 0 0 0 2 2h1v4h2v-4h1l5 3V6L8 9zm11.5 3A4.5 4.5 0 0 0 14 8.7v6.6a4.5 4.5 0 0 0 1.5-3.3z',
   sentAlerts: 'M3 13h2v-2H3zm0 4h2v-2H3zm0-8h2V7H3zm4 4h14v-2H7zm0 4h14v-2H7zM7 7v2h14V7z',
+  report: 'M1 21h22L12 2zm12-3h-2v-2h2zm0-4h-2v-4h2z',
+  myReports: 'M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8zm2 16H8v-2h8zm0-4H8v-2h8zm-3-5V3.5L18.5 9z',
+  queue: 'M3 5h2V3H3zm0 4h2V7H3zm0 4h2v-2H3zm4-8h14V3H7zm0 4h14V7H7zm0 4h14v-2H7zm-4 8h2v-2H3zm4 0h14v-2H7zm-4-4h2v-2H3zm4 0h14v-2H7z',
+  departments: 'M12 7V3H2v18h20V7zM10 19H4v-2h6zm0-4H4v-2h6zm0-4H4V9h6zm0-4H4V5h6zm10 12h-8V9h8zm-2-8h-4v2h4zm0 4h-4v2h4z',
+  categories: 'M12 2 6.5 11h11zm5.5 11a4.5 4.5 0 1 0 0 9 4.5 4.5 0 0 0 0-9zM3 21.5h8v-8H3z',
   install: 'M17 1H7a2 2 0 0 0-2 2v18a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V3a2 2 0 0 0-2-2zm0 18H7V5h10zm-1-6h-3V8h-2v5H8l4 4z',
 };
 export type IconName = keyof typeof ICONS;

@@ -1,5 +1,5 @@
 import { call, callPage, client } from '../../api/client';
-import { ApiError, toApiError } from '../../api/errors';
+import { downloadExport } from '../../api/download';
 import type { paths } from '../../api/schema';
 import type { Schemas } from '../../api/types';
 import type { Fix } from '../../map/position';
@@ -49,29 +49,8 @@ type ExportQuery = NonNullable<paths['/api/v1/hours/export']['get']['parameters'
 export type ExportFormat = NonNullable<ExportQuery['format']>;
 const EXPORT_PATH = '/api/v1/hours/export' satisfies keyof paths;
 
-/**
- * Download a unit's hours for a month. A small export answers with the file (saved under the
- * server's name); a large one runs as a job (202) whose link arrives in the inbox. A file is no
- * JSON, so this is a plain fetch of the typed path rather than the JSON client.
- */
-export async function exportHours(query: ExportQuery): Promise<'downloaded' | 'queued'> {
+/** Download a unit's hours for a month (a file now, or a job whose link arrives in the inbox). */
+export function exportHours(query: ExportQuery): Promise<'downloaded' | 'queued'> {
   const params = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
-  let response: Response;
-  try {
-    response = await fetch(`${EXPORT_PATH}?${params.toString()}`, { credentials: 'same-origin', cache: 'no-store' });
-  } catch {
-    throw new ApiError(0, 'network');
-  }
-  if (response.status === 202) return 'queued';
-  if (!response.ok) throw toApiError(response.status, await response.json().catch(() => null), response.headers.get('Retry-After'));
-  const disposition = response.headers.get('Content-Disposition') ?? '';
-  const name = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1] ?? /filename="?([^";]+)"?/i.exec(disposition)?.[1];
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(await response.blob());
-  link.download = name ? decodeURIComponent(name) : `hours-${query.month}.${query.format ?? 'csv'}`;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
-  return 'downloaded';
+  return downloadExport(EXPORT_PATH, params, `hours-${query.month}.${query.format ?? 'csv'}`);
 }

@@ -60,6 +60,8 @@ const en: Translation<typeof zh> = {
   'compose.photoPick': 'Choose a photo',
   'compose.photoOther': 'Choose another',
   'compose.photoRemove': 'No photo',
+  'compose.photoHeic': 'This browser cannot read HEIC photos. Export the photo as JPG from your gallery (or set the camera to "Most compatible") and pick it again.',
+  'compose.photoUnreadable': 'This file is not a photo that can be read. Please pick another one.',
   'detail.photo': 'Photo',
   'detail.photoOpen': 'Tap to see it large',
   'tally.photoUploading': 'The photo is being uploaded; on a weak signal it follows later.',

@@ -57,6 +57,8 @@ export default {
   'compose.photoPick': '选择照片',
   'compose.photoOther': '换一张',
   'compose.photoRemove': '不用照片',
+  'compose.photoHeic': '这个浏览器无法读取 HEIC 照片。请在手机相册里把照片导出为 JPG（或在相机设置里选「兼容性最佳」）后再选。',
+  'compose.photoUnreadable': '这个文件不是能读取的照片，请换一张。',
   'detail.photo': '照片',
   'detail.photoOpen': '点开看大图',
   'tally.photoUploading': '照片正在上传，信号差时会稍后补传。',

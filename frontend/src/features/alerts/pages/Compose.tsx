@@ -18,7 +18,8 @@ import { problem, useForm } from '../../../ui/form';
 import { Loading, NeedsConnection, Page } from '../../../ui/Page';
 import { allUnits, listAreas } from '../../admin/api';
 import { allTeams } from '../../teams/api';
-import { shrinkPhoto } from '../../../lib/photo';
+import { PhotoError, shrinkPhoto } from '../../../lib/photo';
+import { capabilities } from '../../session/state';
 import { preview, queueAlertPhoto, sendAlert, type Category, type Severity } from '../api';
 import { AudiencePicker, audienceOf, type AudienceChoices, type AudienceDraft } from '../components/AudiencePicker';
 import { t } from '../i18n';
@@ -141,12 +142,20 @@ export default function Compose() {
   const [confirming, setConfirming] = useState(false);
   const confirmed = useRef(false);
   const [photo, setPhoto] = useState<{ blob: Blob; url: string } | null>(null);
+  const [photoProblem, setPhotoProblem] = useState<string | null>(null);
   useEffect(() => () => photo && URL.revokeObjectURL(photo.url), [photo]);
   const pickPhoto = async (file: File | undefined) => {
     if (!file) return;
-    const blob = await shrinkPhoto(file);
-    setPhoto({ blob, url: URL.createObjectURL(blob) });
+    setPhotoProblem(null);
+    try {
+      const blob = await shrinkPhoto(file);
+      setPhoto({ blob, url: URL.createObjectURL(blob) });
+    } catch (e) {
+      setPhotoProblem(t(e instanceof PhotoError && e.reason === 'heic' ? 'compose.photoHeic' : 'compose.photoUnreadable'));
+    }
   };
+  // "Urgent" wakes every phone it reaches: offered only to those the server lets send it.
+  const severities = SEVERITIES.filter((severity) => severity !== 'urgent' || capabilities.value.send_urgent_alert);
   // One key per alert the sender means to send: a retry of the same alert reuses it (and its expiry).
   const attempt = useRef<{ fingerprint: string; key: string; expiresAt: string } | null>(null);
 
@@ -233,7 +242,7 @@ export default function Compose() {
         <fieldset class="card" data-testid="compose-severity">
           <legend>{t('compose.severity')}</legend>
           <div class="severity-choice">
-            {SEVERITIES.map((severity) => (
+            {severities.map((severity) => (
               <button
                 key={severity}
                 type="button"
@@ -279,6 +288,11 @@ export default function Compose() {
           <h2>{t('compose.photo')}</h2>
           <p class="hint">{t('compose.photoHint')}</p>
           {photo && <img class="photo-preview" src={photo.url} alt={t('compose.photo')} data-testid="compose-photo-preview" />}
+          {photoProblem && (
+            <p class="field-error" role="alert" data-testid="compose-photo-error">
+              {photoProblem}
+            </p>
+          )}
           <div class="btn-row">
             <label class="btn btn-secondary">
               <input

@@ -13,6 +13,13 @@ const en: Translation<typeof zh> = {
   'home.waiting': { one: '1 person is waiting for approval', other: '{n} people are waiting for approval' },
   'home.waitingAction': 'Review',
 
+  'home.report': 'Report a hazard',
+  'tile.myReports': 'My reports',
+  'tile.reportQueue': 'Case queue',
+  'tile.handlerQueue': 'Cases to handle',
+  'tile.reportMap': 'Case map',
+  'tile.departments': 'Departments',
+  'tile.categories': 'Hazard categories',
   'tile.shifts': 'My shifts',
   'tile.openShifts': 'Find shifts',
   'tile.hours': 'My hours',

@@ -10,6 +10,13 @@ export default {
   'home.waiting': { other: '{n} 人等待审核' },
   'home.waitingAction': '去审核',
 
+  'home.report': '上报隐患',
+  'tile.myReports': '我的上报',
+  'tile.reportQueue': '案件队列',
+  'tile.handlerQueue': '待处置案件',
+  'tile.reportMap': '案件地图',
+  'tile.departments': '部门管理',
+  'tile.categories': '隐患类别',
   'tile.shifts': '我的班次',
   'tile.openShifts': '找班次',
   'tile.hours': '服务时长',

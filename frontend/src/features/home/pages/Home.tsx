@@ -35,6 +35,10 @@ const TILES: TileSpec[] = [
   { href: '/hours?members=1', label: 'tile.unitHours', icon: 'hours', testid: 'tile-unit-hours', shown: (can) => can.plan_shifts || can.read_audit },
   { href: '/alerts/new', label: 'tile.sendAlert', icon: 'sendAlert', testid: 'tile-send-alert', shown: (can) => can.send_alert },
   { href: '/alerts/sent', label: 'tile.sentAlerts', icon: 'sentAlerts', testid: 'tile-sent-alerts', shown: (can) => can.send_alert },
+  { href: '/reports/mine', label: 'tile.myReports', icon: 'myReports', testid: 'tile-my-reports', shown: (can) => can.report_hazard },
+  { href: '/reports/queue', label: 'tile.reportQueue', icon: 'queue', testid: 'tile-report-queue', shown: (can) => can.triage_reports },
+  { href: '/reports/queue', label: 'tile.handlerQueue', icon: 'queue', testid: 'tile-handler-queue', shown: (can) => can.handle_reports && !can.triage_reports },
+  { href: '/reports/map', label: 'tile.reportMap', icon: 'onDuty', testid: 'tile-report-map', shown: (can) => can.triage_reports },
   { href: '/notifications', label: 'tile.inbox', icon: 'inbox', testid: 'tile-inbox', shown: () => true },
   { href: '/approvals', label: 'tile.approvals', icon: 'approvals', testid: 'tile-approvals', shown: (can) => can.approve_members },
   { href: '/invites', label: 'tile.invites', icon: 'invites', testid: 'tile-invites', shown: (can) => can.manage_invites },
@@ -42,6 +46,8 @@ const TILES: TileSpec[] = [
   { href: '/admin/units', label: 'tile.units', icon: 'units', testid: 'tile-units', shown: (can) => can.administer_units },
   { href: '/admin/teams', label: 'tile.adminTeams', icon: 'adminTeams', testid: 'tile-admin-teams', shown: (can) => can.administer_units },
   { href: '/admin/areas', label: 'tile.areas', icon: 'areas', testid: 'tile-areas', shown: (can) => can.administer_units },
+  { href: '/reports/departments', label: 'tile.departments', icon: 'departments', testid: 'tile-departments', shown: (can) => can.manage_departments },
+  { href: '/reports/categories', label: 'tile.categories', icon: 'categories', testid: 'tile-categories', shown: (can) => can.manage_departments },
   { href: '/audit', label: 'tile.audit', icon: 'audit', testid: 'tile-audit', shown: (can) => can.read_audit },
   { href: '/settings', label: 'tile.settings', icon: 'settings', testid: 'tile-settings', shown: () => true },
 ];
@@ -53,6 +59,13 @@ export default function Home() {
   const roles = [...account.roles].sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role));
   return (
     <Page title={t('home.hello', { name: account.display_name })} testid="home-page">
+      {can.report_hazard && (
+        // The one big button of the hazard journey: from here, a report with two photos is a few taps.
+        <a href="/reports/new" class="report-cta" data-testid="home-report">
+          <Icon name="report" size={32} />
+          <span>{t('home.report')}</span>
+        </a>
+      )}
       {can.take_shifts && <DutyCard />}
       <div class="card who" data-testid="home-me">
         <p class="who-phone nowrap" data-testid="home-phone">

@@ -52,7 +52,7 @@ const SEVERITIES = ['info', 'warning', 'urgent'] as const;
 const severityOf = (n: Notification) => SEVERITIES.find((s) => s === n.payload.severity) ?? null;
 
 // Screens the app has (the inbox itself aside); a link to another (a later domain's) is not followed from here.
-const OPENS_IN_APP = /^\/(alerts\/\d+|shifts\/(\d+(\/attendance)?|open))(\?|$)/;
+const OPENS_IN_APP = /^\/(alerts\/\d+|shifts\/(\d+(\/attendance)?|open)|reports\/\d+)(\?|$)/;
 const linkOf = (n: Notification) => {
   const url = text(n.payload, 'url');
   return OPENS_IN_APP.test(url) ? url : null;

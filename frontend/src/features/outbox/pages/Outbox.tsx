@@ -20,6 +20,13 @@ function describe(entry: OutboxEntry): { text: string; href?: string } {
     const shift = `${shiftWhen(label.starts_at, label.ends_at, locale.value)} ${label.area ?? ''}`.trim();
     return { text: t(entry.kind === 'check_in' ? 'outbox.checkIn' : 'outbox.checkOut', { shift }), href: `/shifts/${label.shift_id}` };
   }
+  if (entry.kind === 'report') return { text: t('outbox.report', { category: String(label.category ?? '') }), href: '/reports/mine' };
+  if (entry.kind === 'report_photo')
+    return {
+      text: t('outbox.reportPhoto', { category: String(label.category ?? ''), n: Number(label.n ?? 1), of: Number(label.of ?? 1) }),
+      href: label.report_id ? `/reports/${label.report_id}` : '/reports/mine',
+    };
+  if (entry.kind === 'report_resolve') return { text: t('outbox.reportResolve', { category: String(label.category ?? '') }), href: `/reports/${label.report_id}` };
   return { text: entry.kind };
 }
 
