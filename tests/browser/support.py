@@ -112,11 +112,12 @@ def subscribe_via_api(page: Page, push_service):
     return subscriber
 
 
-def wait_for_push(push_service, subscriber, timeout: float = 20.0, count: int = 1) -> list[dict]:
-    """The decrypted payloads the live server pushed to this subscription (once `count` arrived)."""
+def wait_for_push(push_service, subscriber, timeout: float = 20.0, count: int = 1, where=None) -> list[dict]:
+    """The decrypted payloads the live server pushed to this subscription (once `count` arrived);
+    with `where`, only those it accepts (the live consumer also sends the demo's shift reminders)."""
     deadline = time.monotonic() + timeout
     while True:
-        messages = push_service.messages_for(subscriber)
+        messages = [m for m in push_service.messages_for(subscriber) if where is None or where(m)]
         if len(messages) >= count:
             return messages
         assert time.monotonic() < deadline, f"no push arrived (rejected: {push_service.rejected})"

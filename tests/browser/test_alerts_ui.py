@@ -90,8 +90,7 @@ def test_urgent_alert_reaches_a_member_who_answers_offline_exactly_once(
     assert officer.get_by_test_id("alert-photo").locator("img").evaluate("(img) => img.naturalWidth") > 0
 
     # The live server pushed it (VAPID checked, payload decrypted by the test push service) ...
-    [payload] = wait_for_push(live_push, subscriber)
-    assert payload["alert_id"] == alert_id
+    [payload] = wait_for_push(live_push, subscriber, where=lambda message: message.get("alert_id") == alert_id)
     assert payload["severity"] == "urgent" and payload["severity_label"] == "紧急"
     assert [a["action"] for a in payload["actions"]] == ["on_my_way", "cannot_come"]
     # ... and the member's service worker shows it, urgent: it stays until answered, with two buttons.
@@ -193,7 +192,7 @@ def test_notification_buttons_answer_without_opening_the_app(new_context, sign_i
     officer = new_context("zh-CN").new_page()
     sign_in(officer, PHONES["officer"])
     alert_id = send_alert_via_api(officer, "通知按钮测试")
-    [payload] = wait_for_push(live_push, subscriber)
+    [payload] = wait_for_push(live_push, subscriber, where=lambda message: message.get("alert_id") == alert_id)
     protocol = ServiceWorkerProtocol(member, live_server)
     protocol.deliver_push(payload)
     assert len(shown_notifications(member, count=1)) == 1
@@ -377,8 +376,8 @@ def test_push_in_settings_is_best_effort(new_context, sign_in, shot, live_server
     expect(this_phone.locator("[data-testid^='device-push-']")).to_have_count(1)
     page.get_by_test_id("push-test").click()
     expect(page.get_by_test_id("push-message")).to_contain_text("测试通知已发出")
-    [payload] = wait_for_push(live_push, subscriber)
-    assert payload["kind"] == "test" and payload["url"] == "/notifications"
+    [payload] = wait_for_push(live_push, subscriber, where=lambda message: message.get("kind") == "test")
+    assert payload["url"] == "/notifications"
     ServiceWorkerProtocol(page, live_server).deliver_push(payload)
     [shown] = shown_notifications(page, count=1)
     assert shown["title"] == "测试通知" and shown["actions"] == [] and shown["requireInteraction"] is False
@@ -488,5 +487,4 @@ def test_a_replaced_push_subscription_is_registered_again(new_context, sign_in, 
         page.wait_for_timeout(200)
     assert len(api(page, "GET", "/push/subscriptions")[1]) == 1
     api(page, "POST", "/push/test")
-    [payload] = wait_for_push(live_push, replacement)
-    assert payload["kind"] == "test"
+    [payload] = wait_for_push(live_push, replacement, where=lambda message: message.get("kind") == "test")
