@@ -7,7 +7,9 @@ Adding a hot path is one entry in ``SCENARIOS``, for example::
 ``path`` and ``body`` may be functions of the ``Session`` (``lambda s: f"/api/v1/shifts/{...}"``);
 each session then gets its own request and wrk rotates over them. A write sends the
 session's CSRF token by itself. A pool of other people (officers, say) is a new
-``SessionPool`` plus their rows in ``seed.py``.
+``SessionPool`` plus their rows in ``seed.py``: a pool with ``people`` signs in the people
+seeding listed under that name in ``bench/.work/dataset.json`` (the street's staff, the
+members waiting to check in), not random members.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from bench import BenchError
-from bench.seed import BENCH_PASSWORD
+from bench.seed import BENCH_PASSWORD, load_dataset
 from bench.targets import CeilingShare, KdfShare, Target
 from bench.wrk import Request
 
@@ -29,7 +31,7 @@ CEILING = "ping"  # the scenario every CeilingShare target is compared with
 class Session:
     """One client's state, as a browser holds it: who, their session cookie, their CSRF token."""
 
-    member: int  # index into the seeded members (seed.member_phone)
+    member: int  # index into the seeded people (seed.member_phone): a member, or staff after them
     phone: str
     cookie: str = ""
     csrf: str = ""
@@ -41,6 +43,8 @@ class SessionPool:
     size: int  # default; run.py's --sessions / --login-phones change it
     signed_in: bool
     about: str
+    # The dataset's list of these people (seed.load_dataset); None: random members (assign_members)
+    people: str | None = None
 
 
 POOLS = {
@@ -58,6 +62,20 @@ POOLS = {
             1000,
             signed_in=False,
             about="members not signed in, each with a pre-login session cookie and CSRF token",
+        ),
+        SessionPool(
+            "on-shift",
+            100,
+            signed_in=True,
+            about="members signed up on a shift that is on now, not checked in yet, signed in as the members are",
+            people="on_shift",
+        ),
+        SessionPool(
+            "staff",
+            20,
+            signed_in=True,
+            about="the street's coordinators and officers, signed in as the members are",
+            people="staff",
         ),
     )
 }
@@ -113,6 +131,38 @@ class Scenario:
         }
 
 
+# Requests built from what seeding wrote (seed.load_dataset): pure, so the tests can check them.
+CHECK_IN_ACCURACY_M = 12.0  # a good phone fix outdoors
+
+
+def board_path(dataset: dict) -> str:
+    return f"/api/v1/shifts?unit_id={dataset['board_unit_id']}&first_day={dataset['board_first_day']}"
+
+
+def board_ok(payload, dataset: dict) -> bool:
+    """The community's week: about a hundred shifts, all of that community."""
+    return len(payload) >= 90 and all(shift["unit"]["id"] == dataset["board_unit_id"] for shift in payload)
+
+
+def check_in_path(dataset: dict, session: Session) -> str:
+    return f"/api/v1/shifts/{dataset['check_ins'][str(session.member)]['shift_id']}/check-in"
+
+
+def check_in_body(dataset: dict, session: Session) -> dict:
+    """A position inside the shift's area (its centre), as the phone's one tap sends it."""
+    spot = dataset["check_ins"][str(session.member)]
+    return {"fix": {"lon": spot["lon"], "lat": spot["lat"], "accuracy_m": CHECK_IN_ACCURACY_M}}
+
+
+def check_in_ok(payload, dataset: dict, session: Session) -> bool:
+    spot = dataset["check_ins"][str(session.member)]
+    return payload["shift_id"] == spot["shift_id"] and payload["check_in_position"] == "on_site"
+
+
+def on_duty_path(dataset: dict) -> str:
+    return f"/api/v1/units/{dataset['street_id']}/on-duty"
+
+
 SCENARIOS = [
     Scenario("ping", "GET", "/api/v1/ping", title="GET /api/v1/ping (ceiling)"),
     Scenario(
@@ -139,6 +189,35 @@ SCENARIOS = [
         sessions="members",
         target=CeilingShare(min_share=0.4, clients=16),
         title="GET /api/v1/shifts/open (first page of 20)",
+        check=lambda payload, session: len(payload) > 0,
+    ),
+    Scenario(
+        "board",
+        "GET",
+        lambda s: board_path(load_dataset()),
+        sessions="staff",
+        target=CeilingShare(min_share=0.25, clients=16, max_p95_factor=None),
+        title="GET /api/v1/shifts (a community's week board, ~100 shifts)",
+        check=lambda payload, session: board_ok(payload, load_dataset()),
+    ),
+    Scenario(
+        "check-in",
+        "POST",
+        lambda s: check_in_path(load_dataset(), s),
+        sessions="on-shift",
+        body=lambda s: check_in_body(load_dataset(), s),
+        target=CeilingShare(min_share=0.4, clients=16, max_p95_factor=None),
+        title="POST /api/v1/shifts/<id>/check-in (first tap, then repeats)",
+        check=lambda payload, session: check_in_ok(payload, load_dataset(), session),
+    ),
+    Scenario(
+        "on-duty",
+        "GET",
+        lambda s: on_duty_path(load_dataset()),
+        sessions="staff",
+        target=CeilingShare(min_share=0.4, clients=16, max_p95_factor=None),
+        title="GET /api/v1/units/<street>/on-duty (first page of 50)",
+        check=lambda payload, session: len(payload) > 0,
     ),
     Scenario(
         "login",
@@ -169,14 +248,26 @@ def schedule(scenarios: list[Scenario], clients: list[int]) -> list[tuple[Scenar
     return plan + [(s, c) for s in scenarios if s.kdf_bound for c in clients]
 
 
-def assign_members(sizes: dict[str, int], population: int, seed: int = 20240601) -> dict[str, list[int]]:
-    """Disjoint random members for each pool, the same ones on every run."""
-    wanted = sum(sizes.values())
+def assign_members(
+    sizes: dict[str, int], population: int, seed: int = 20240601, dataset: dict | None = None
+) -> dict[str, list[int]]:
+    """Disjoint random members for each pool, the same ones on every run; a pool of particular
+    people (``SessionPool.people``) gets the first of those seeding listed (``dataset``, else
+    ``seed.load_dataset()``). They may also be among another pool's random members."""
+    fixed = [name for name in sizes if name in POOLS and POOLS[name].people]
+    wanted = sum(size for name, size in sizes.items() if name not in fixed)
     if wanted > population:
         raise BenchError(f"the session pools want {wanted} members but only {population} are seeded")
     chosen = random.Random(seed).sample(range(population), wanted)
     pools, start = {}, 0
     for name, size in sizes.items():
+        if name in fixed:
+            dataset = load_dataset() if dataset is None else dataset
+            people = dataset[POOLS[name].people]
+            if size > len(people):
+                raise BenchError(f"the session pool {name} wants {size} people but only {len(people)} are seeded")
+            pools[name] = people[:size]
+            continue
         pools[name] = chosen[start : start + size]
         start += size
     return pools

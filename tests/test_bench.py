@@ -316,7 +316,16 @@ def test_first_load_says_when_the_front_end_is_not_built(tmp_path):
 
 
 def test_the_registry_loads_the_ceiling_the_signed_in_polls_and_sign_in():
-    assert [s.name for s in SCENARIOS] == ["ping", "me", "unread", "open-shifts", "login"]
+    assert [s.name for s in SCENARIOS] == [
+        "ping",
+        "me",
+        "unread",
+        "open-shifts",
+        "board",
+        "check-in",
+        "on-duty",
+        "login",
+    ]
     me = select(["me"])[0]
     assert me.sessions == "members"
     assert me.target == CeilingShare(min_share=0.5, clients=16, max_p95_factor=2.0)
@@ -510,7 +519,7 @@ def test_results_are_named_by_day_host_and_database(tmp_path):
 
 def test_parse_args_defaults_load_everything_at_three_concurrencies():
     args = parse_args([])
-    assert args.only == ["ping", "me", "unread", "open-shifts", "login"]
+    assert args.only == ["ping", "me", "unread", "open-shifts", "board", "check-in", "on-duty", "login"]
     assert args.clients == [1, 16, 64]
     assert (args.duration, args.warmup, args.no_save, args.strict) == (10, 2, False, False)
     assert (args.sessions, args.login_phones) == (200, 1000)
@@ -547,3 +556,211 @@ def test_bench_environment_drops_the_shells_flask_settings_and_keeps_gunicorn_kn
     assert env["FLASK_SECRET_KEY"] == "key"
     assert json.loads(env["FLASK_LOGIN_LIMIT_PER_IP"]) == "1000000 per minute"
     assert json.loads(env["FLASK_JOBS_SQLITE_PATH"]).endswith("bench/.work/jobs.sqlite")
+
+
+# The scheduling dataset and its scenarios ---------------------------------------------------------
+# This section's imports are its own, so it stays one block at the end of the module.
+import random  # noqa: E402
+from datetime import UTC, date, timedelta  # noqa: E402
+from zoneinfo import ZoneInfo  # noqa: E402
+
+from shapely.geometry import Point, shape  # noqa: E402
+
+from bench import scenarios  # noqa: E402
+from bench.scenarios import board_ok, check_in_ok  # noqa: E402
+from bench.seed import (  # noqa: E402
+    COMMUNITY_PLACES,
+    NOW_ON_DUTY,
+    NOW_PER_COMMUNITY,
+    NOW_WAITING,
+    PER_SLOT,
+    SLOTS,
+    TEAM_PLACES,
+    WEEKS,
+    CommunityPlan,
+    Layout,
+    PlannedShift,
+    area_polygon,
+    board_first_day,
+    fill_shifts,
+    load_dataset,
+    plan_shifts,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 30, 2, 7, 41, tzinfo=UTC)  # a Monday, 10:07 in Shanghai
+LAYOUT = Layout(members=3000, teams=60)
+COMMUNITIES = [
+    CommunityPlan(unit_id=10 + c, area_ids=(100 + 2 * c, 101 + 2 * c), teams=tuple(range(c, 60, 6))) for c in range(6)
+]
+DATASET = {
+    "street_id": 2,
+    "board_unit_id": 11,
+    "board_first_day": "2026-11-30",
+    "staff": [2000, 2001, 2002],
+    "on_shift": [17, 41],
+    "check_ins": {
+        "17": {"shift_id": 905, "lon": 116.457, "lat": 39.9372},
+        "41": {"shift_id": 906, "lon": 116.452, "lat": 39.9331},
+    },
+}
+
+
+@pytest.fixture
+def planned() -> list[PlannedShift]:
+    return plan_shifts(COMMUNITIES, NOW, SHANGHAI)
+
+
+@pytest.fixture
+def seeded_dataset(monkeypatch):
+    monkeypatch.setattr(scenarios, "load_dataset", lambda: DATASET)
+    return DATASET
+
+
+def test_a_team_holds_every_teams_th_member_and_the_staff_come_after_the_members():
+    assert list(LAYOUT.members_of(5))[:3] == [5, 65, 125]
+    assert {LAYOUT.team_of(m) for m in LAYOUT.members_of(5)} == {5}
+    assert LAYOUT.staff_index(0) == 3000
+
+
+def test_six_communities_get_6300_shifts_over_ten_weeks_around_now(planned):
+    assert len(planned) == WEEKS * 7 * len(SLOTS) * PER_SLOT * 6 == 6300
+    days = sorted({s.starts_at.astimezone(SHANGHAI).date() for s in planned})
+    assert (days[0], days[-1]) == (date(2026, 11, 9), date(2027, 1, 17))  # 3 weeks before this week, 7 from it
+
+
+def test_a_communitys_week_board_holds_105_shifts(planned):
+    monday = datetime.combine(board_first_day(NOW, SHANGHAI), datetime.min.time(), tzinfo=SHANGHAI)
+    week = [s for s in planned if s.unit_id == 11 and monday <= s.starts_at < monday + timedelta(days=7)]
+    assert len(week) == 105
+
+
+def test_each_community_has_shifts_on_now_each_on_its_own_team(planned):
+    on_now = [s for s in planned if s.on_now]
+    assert len(on_now) == NOW_PER_COMMUNITY * 6
+    assert all(s.starts_at < NOW < s.ends_at and s.team is not None for s in on_now)
+    assert len({s.team for s in on_now}) == len(on_now)
+
+
+def test_team_shifts_stay_in_their_teams_community_and_a_third_are_the_communitys(planned):
+    by_unit = {c.unit_id: c for c in COMMUNITIES}
+    regular = [s for s in planned if not s.on_now]
+    assert all(
+        s.team in by_unit[s.unit_id].teams and s.area_id in by_unit[s.unit_id].area_ids
+        for s in regular
+        if s.team is not None
+    )
+    assert sum(s.team is None for s in regular) / len(regular) == pytest.approx(1 / 3, abs=0.01)
+    assert all(s.places == (COMMUNITY_PLACES if s.team is None else TEAM_PLACES) for s in regular)
+
+
+@pytest.fixture
+def filled(planned) -> list[PlannedShift]:
+    community_members = {c.unit_id: [m for t in c.teams for m in LAYOUT.members_of(t)] for c in COMMUNITIES}
+    fill_shifts(planned, LAYOUT, community_members, NOW, timedelta(hours=24), random.Random(1))
+    return planned
+
+
+def test_sign_ups_never_exceed_the_places_nor_sign_anyone_up_twice(filled):
+    assert all(len(s.people) <= s.places and len(set(s.people)) == len(s.people) for s in filled)
+    assert any(len(s.people) == s.places for s in filled)  # some are full
+    assert any(0 < len(s.people) < s.places for s in filled if s.starts_at > NOW)  # some have room
+
+
+def test_team_shifts_are_signed_by_their_teams_members(filled):
+    assert all(LAYOUT.team_of(m) == s.team for s in filled if s.team is not None for m in s.people)
+
+
+def test_a_held_leader_place_stays_free_and_a_taken_one_is_the_leaders(filled):
+    leader_shifts = [s for s in filled if s.leader_needed]
+    assert leader_shifts and not any(s.on_now for s in leader_shifts)
+    for s in leader_shifts:
+        if s.leader_taken:
+            assert s.people[0] == LAYOUT.members_of(s.team)[0]
+        elif s.starts_at - timedelta(hours=24) > NOW:
+            assert len(s.people) < s.places
+
+
+def test_a_shift_on_now_has_people_waiting_to_check_in_and_people_on_duty(filled):
+    shift = next(s for s in filled if s.on_now)
+    assert (len(shift.waiting), len(shift.on_duty)) == (NOW_WAITING, NOW_ON_DUTY)
+    assert not set(shift.waiting) & set(shift.on_duty)
+    assert all(LAYOUT.team_of(m) == shift.team for m in shift.people)
+
+
+def test_an_area_polygon_is_a_closed_ring_around_its_centre():
+    polygon = area_polygon(116.45, 39.94)
+    ring = polygon["coordinates"][0]
+    assert ring[0] == ring[-1] and len(ring) == 6
+    assert shape(polygon).contains(Point(116.45, 39.94))
+
+
+def test_load_dataset_says_the_database_must_be_seeded_first(tmp_path):
+    with pytest.raises(BenchError, match="seeded by bench/run.py"):
+        load_dataset(tmp_path / "dataset.json")
+
+
+def test_the_scheduling_scenarios_rotate_over_the_staff_and_the_members_on_a_shift():
+    assert {s.name: s.sessions for s in select(["open-shifts", "board", "check-in", "on-duty"])} == {
+        "open-shifts": "members",
+        "board": "staff",
+        "check-in": "on-shift",
+        "on-duty": "staff",
+    }
+    assert pool_sizes(select(["board", "on-duty", "check-in"]), parse_args([])) == {"staff": 20, "on-shift": 100}
+
+
+def test_the_board_asks_for_the_communitys_week(seeded_dataset):
+    [request] = select(["board"])[0].requests([Session(2000, "+8615000002000", "session=s", "t")])
+    assert request == Request("GET", "/api/v1/shifts?unit_id=11&first_day=2026-11-30", "session=s")
+
+
+def test_the_on_duty_list_is_the_streets(seeded_dataset):
+    [request] = select(["on-duty"])[0].requests([Session(2001, "+8615000002001", "session=s", "t")])
+    assert request.path == "/api/v1/units/2/on-duty"
+
+
+def test_each_member_checks_in_to_their_own_shift_from_inside_its_area_with_a_csrf_token(seeded_dataset):
+    check_in = select(["check-in"])[0]
+    requests = check_in.requests([Session(17, "+8615000000017", "session=a", "ta"), Session(41, "", "session=b", "tb")])
+    assert [(r.path, r.csrf) for r in requests] == [
+        ("/api/v1/shifts/905/check-in", "ta"),
+        ("/api/v1/shifts/906/check-in", "tb"),
+    ]
+    assert json.loads(requests[1].body) == {"fix": {"lon": 116.452, "lat": 39.9331, "accuracy_m": 12.0}}
+
+
+@pytest.mark.parametrize(
+    ("payload", "ok"),
+    [
+        ({"shift_id": 905, "check_in_position": "on_site"}, True),
+        ({"shift_id": 905, "check_in_position": "outside"}, False),
+        ({"shift_id": 906, "check_in_position": "on_site"}, False),
+    ],
+)
+def test_a_check_in_must_record_the_members_shift_on_site(payload, ok):
+    assert check_in_ok(payload, DATASET, Session(17, "+8615000000017")) is ok
+
+
+def test_the_board_must_answer_about_a_hundred_shifts_of_that_community():
+    assert board_ok([{"unit": {"id": 11}}] * 105, DATASET)
+    assert not board_ok([{"unit": {"id": 11}}] * 20, DATASET)
+    assert not board_ok([{"unit": {"id": 11}}] * 104 + [{"unit": {"id": 12}}], DATASET)
+
+
+@pytest.mark.parametrize("name", ["open-shifts", "on-duty"])
+def test_a_list_scenario_refuses_an_empty_answer(name):
+    scenario = select([name])[0]
+    assert not scenario.check([], Session(1, "+8615000000001"))
+    assert scenario.check([{"id": 1}], Session(1, "+8615000000001"))
+
+
+def test_a_pool_of_particular_people_gets_those_seeding_listed_and_leaves_the_random_pools_alone():
+    pools = assign_members({"members": 20, "staff": 2, "on-shift": 2}, population=1000, dataset=DATASET)
+    assert (pools["staff"], pools["on-shift"]) == ([2000, 2001], [17, 41])
+    assert pools["members"] == assign_members({"members": 20}, population=1000)["members"]
+
+
+def test_a_pool_of_particular_people_refuses_more_than_were_seeded():
+    with pytest.raises(BenchError, match="on-shift wants 3 people but only 2 are seeded"):
+        assign_members({"on-shift": 3}, population=1000, dataset=DATASET)
