@@ -134,7 +134,8 @@ class OnDuty(MethodView):
         unit = get_in_scope_or_404(Unit, unit_id, current_user)
         require(current_user.has_role_over(unit, MANAGER_ROLES + OVERSIGHT_ROLES))
         stmt = services.on_duty(unit).options(
-            selectinload(Attendance.user).selectinload(User.role_grants), selectinload(Attendance.shift)
+            selectinload(Attendance.user).selectinload(User.role_grants),
+            selectinload(Attendance.shift).options(selectinload(Shift.team), selectinload(Shift.area)),
         )
         return [
             {

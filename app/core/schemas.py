@@ -7,6 +7,7 @@ as any message) that also carries its code and the parameters it was formatted w
 """
 
 import unicodedata
+from functools import cache
 
 from flask import current_app, request
 from marshmallow import Schema, ValidationError, fields, validate
@@ -216,8 +217,13 @@ def id_parameter_schema(converter) -> dict:
 
 def attributes(row, schema: type[ApiSchema]) -> dict:
     """The attributes ``schema`` dumps, read off ``row``: to add per-viewer fields beside them."""
-    names = [field.attribute or name for name, field in schema().dump_fields.items()]
-    return {name: getattr(row, name) for name in names}
+    return {name: getattr(row, name) for name in _dumped_attributes(schema)}
+
+
+@cache
+def _dumped_attributes(schema: type[ApiSchema]) -> tuple[str, ...]:
+    # Building a schema binds every field anew: once per class, not once per row of a list.
+    return tuple(field.attribute or name for name, field in schema().dump_fields.items())
 
 
 def public_url(path: str) -> str:

@@ -38,7 +38,12 @@ from app.scheduling.schemas import (
 
 blp = Blueprint("scheduling", __name__, url_prefix="/api/v1", description="Shifts, patterns, sign-up and swaps.")
 
-WITH_PEOPLE = (selectinload(Shift.signups).selectinload(ShiftSignup.user), selectinload(Shift.area))
+# A shift as lists show it: its team, area and the people on it by name (never their roles).
+WITH_PEOPLE = (
+    selectinload(Shift.signups).selectinload(ShiftSignup.user).lazyload(User.role_grants),
+    selectinload(Shift.area),
+    selectinload(Shift.team),
+)
 
 
 def _shift(shift_id: int) -> Shift:
