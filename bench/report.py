@@ -115,6 +115,11 @@ def header(results: dict) -> list[str]:
         f"Linux {m['kernel']}, Python {m['python']}",
         f"- Database: {m['db_version']}; {results['population']['users']} users, "
         f"{results['population']['teams']} teams, {results['population']['role_grants']} role grants"
+        + (
+            f", {results['population']['reports']['reports']} hazard reports"
+            if results["population"].get("reports")
+            else ""
+        )
         + (f"; Redis {m['redis']} (rate limits, jobs)" if m.get("redis") else "; no Redis"),
         f"- Server: gunicorn {p['app']}, {g['worker_class']}, {topology} "
         f"(gunicorn.conf.py{', ' + str(g['overrides']) if g.get('overrides') else ''}), "

@@ -46,6 +46,7 @@ from bench.seed import (  # noqa: E402
     flask_cli,
     reset_database,
     seed_population,
+    seed_reports,
 )
 from bench.server import Client, Gunicorn, free_port, gunicorn_settings, wait_for_ping  # noqa: E402
 from bench.targets import first_load_verdict, ms  # noqa: E402
@@ -88,6 +89,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--members", type=int, default=20000, help="members seeded (default 20000)")
     parser.add_argument("--teams", type=int, default=200, help="teams seeded (default 200)")
+    parser.add_argument(
+        "--reports", type=int, default=200_000, help="hazard reports seeded for the reports scenarios (default 200000)"
+    )
     parser.add_argument(
         "--sessions", type=int, default=POOLS["members"].size, help="signed-in members the endpoints rotate over"
     )
@@ -265,6 +269,9 @@ def main(argv: list[str] | None = None) -> int:
     flask_cli(["seed-demo", "--password", BENCH_PASSWORD], env)
     population = seed_population(app, args.members, args.teams)
     log(f"seeded {population['users']} users, {population['teams']} teams in {population['seconds']} s")
+    if any(s.needs_reports for s in scenarios):
+        population["reports"] = seed_reports(app, args.reports)
+        log(f"seeded {population['reports']['reports']} hazard reports in {population['reports']['seconds']} s")
 
     services = Services(database=database_name(app), redis=bool(env.get("REDIS_URL")))
     gate = QuietGate(args.quiet_budget, args.quiet_wait, services=services)

@@ -71,6 +71,13 @@ POOLS = {
             people="on_shift",
         ),
         SessionPool(
+            "officers",
+            10,
+            signed_in=True,
+            about="the street's officers (who triage hazard reports), signed in as the members are",
+            people="officers",
+        ),
+        SessionPool(
             "staff",
             20,
             signed_in=True,
@@ -92,6 +99,7 @@ class Scenario:
     title: str = ""  # the table's Endpoint column; default "METHOD path"
     # A sanity check of the answer to the first request, before any load: (JSON payload, session) -> ok
     check: Callable[[dict | None, Session | None], bool] | None = None
+    needs_reports: bool = False  # the hazard reports seeded first (run.py --reports)
 
     def __post_init__(self):
         if self.sessions is not None and self.sessions not in POOLS:
@@ -163,6 +171,15 @@ def on_duty_path(dataset: dict) -> str:
     return f"/api/v1/units/{dataset['street_id']}/on-duty"
 
 
+REPORTS_MAP_ZOOM = 14  # a phone's screen shows a few square kilometres: about the seeded cases' extent
+
+
+def reports_map_path(dataset: dict) -> str:
+    """The officers' case map over the seeded cases' box, no filters (the screen's default)."""
+    bbox = ",".join(str(v) for v in dataset["reports_bbox"])
+    return f"/api/v1/reports/map?box=queue&bbox={bbox}&zoom={REPORTS_MAP_ZOOM}"
+
+
 SCENARIOS = [
     Scenario("ping", "GET", "/api/v1/ping", title="GET /api/v1/ping (ceiling)"),
     Scenario(
@@ -218,6 +235,26 @@ SCENARIOS = [
         target=CeilingShare(min_share=0.4, clients=16, max_p95_factor=None),
         title="GET /api/v1/units/<street>/on-duty (first page of 50)",
         check=lambda payload, session: len(payload) > 0,
+    ),
+    Scenario(
+        "reports-queue",
+        "GET",
+        "/api/v1/reports?box=queue",
+        sessions="officers",
+        target=CeilingShare(min_share=0.4, clients=16, max_p95_factor=None),
+        title="GET /api/v1/reports?box=queue (the officers' queue, first page, 200,000 cases)",
+        check=lambda payload, session: len(payload) > 0,
+        needs_reports=True,
+    ),
+    Scenario(
+        "reports-map",
+        "GET",
+        lambda s: reports_map_path(load_dataset()),
+        sessions="officers",
+        target=CeilingShare(min_share=0.4, clients=16, max_p95_factor=None),
+        title="GET /api/v1/reports/map (the case map, 200,000 cases)",
+        check=lambda payload, session: payload["total"] > 0,
+        needs_reports=True,
     ),
     Scenario(
         "login",

@@ -433,6 +433,7 @@ def seed_population(app: Flask, members: int, teams: int) -> dict:
         dataset = {
             "street_id": street.id,
             "staff": staff,
+            "officers": staff[1::2],
             **schedule.pop("dataset"),
         }
         DATASET_PATH.parent.mkdir(parents=True, exist_ok=True)
@@ -665,3 +666,96 @@ def database_version(app: Flask) -> str:
                 version = f"PostgreSQL {conn.exec_driver_sql('show server_version').scalar()}"
         db.engine.dispose()
     return version
+
+
+REPORT_STATUS_MIX = (  # (status, share): most cases are closed, a working queue is open
+    ("closed", 0.55),
+    ("resolved", 0.08),
+    ("in_progress", 0.07),
+    ("dispatched", 0.08),
+    ("accepted", 0.07),
+    ("submitted", 0.10),
+    ("rejected", 0.03),
+    ("duplicate", 0.02),
+)
+
+
+def report_statuses(count: int) -> list[str]:
+    """``count`` statuses in the mix's shares, interleaved so that any page of the queue mixes them."""
+    statuses = [status for status, share in REPORT_STATUS_MIX for _ in range(round(share * count))]
+    statuses = (statuses + ["submitted"] * count)[:count]
+    random.Random(20240601).shuffle(statuses)
+    return statuses
+
+
+def seed_reports(app: Flask, count: int, days: int = 365) -> dict:
+    """Bulk-insert ``count`` hazard reports by the seeded members over the last ``days``, spread
+    over the demo communities around the demo cases, in every state (the officers' queue and
+    map at scale). Only the rows the queue and the map read: no photos, events or followers."""
+    from app.accounts.models import User
+    from app.core import clock
+    from app.extensions import db
+    from app.orgs.models import Team, TeamMembership
+    from app.reports.models import Report, ReportCategory, ReportStatus
+
+    started = time.monotonic()
+    rng = random.Random(20240602)
+    with app.app_context():
+        box = db.session.execute(
+            select(func.min(Report.lon), func.max(Report.lon), func.min(Report.lat), func.max(Report.lat))
+        ).one()
+        if box[0] is None:
+            raise BenchError("seed-demo created no reports to place the bench's cases around")
+        west, east, south, north = box[0] - 0.01, box[1] + 0.01, box[2] - 0.01, box[3] + 0.01
+        categories = db.session.scalars(select(ReportCategory.id).where(ReportCategory.is_active)).all()
+        prefix = member_phone(0)[:6]
+        reporters = db.session.execute(
+            select(User.id, TeamMembership.team_id, Team.unit_id)
+            .join(TeamMembership, TeamMembership.user_id == User.id)
+            .join(Team, TeamMembership.team_id == Team.id)
+            .where(User.phone.startswith(prefix))
+        ).all()
+        if not reporters:
+            raise BenchError("no seeded members to report the bench's cases")
+        now = clock.now()
+        statuses = report_statuses(count)
+        chunk = 5000
+        for start in range(0, count, chunk):
+            rows = []
+            for i in range(start, min(count, start + chunk)):
+                user_id, team_id, unit_id = reporters[i % len(reporters)]
+                created = now - timedelta(seconds=rng.uniform(0, days * 86400))
+                status = ReportStatus(statuses[i])
+                rows.append(
+                    {
+                        "unit_id": unit_id,
+                        "category_id": categories[i % len(categories)],
+                        "severity": ("low", "medium", "high")[i % 3],
+                        "description": f"压测案件{i:06d}",
+                        "lon": rng.uniform(west, east),
+                        "lat": rng.uniform(south, north),
+                        "accuracy_m": 10.0,
+                        "status": status,
+                        "reporter_id": user_id,
+                        "team_id": team_id,
+                        "created_at": created,
+                        "updated_at": created,
+                        "accepted_at": None if status == ReportStatus.SUBMITTED else created,
+                        "due_at": created + timedelta(days=3) if status in _WAITING else None,
+                    }
+                )
+            db.session.execute(insert(Report), rows)
+        db.session.commit()
+        total = db.session.scalar(select(func.count(Report.id)))
+        dataset = load_dataset()
+        dataset["reports_bbox"] = [round(v, 5) for v in (west, south, east, north)]
+        DATASET_PATH.write_text(json.dumps(dataset, ensure_ascii=False, indent=1))
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("ANALYZE reports")
+        db.session.remove()
+        db.engine.dispose()
+    return {"reports": total, "seconds": round(time.monotonic() - started, 1)}
+
+
+_WAITING = {"submitted", "accepted", "dispatched", "in_progress"}

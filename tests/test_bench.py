@@ -324,6 +324,8 @@ def test_the_registry_loads_the_ceiling_the_signed_in_polls_and_sign_in():
         "board",
         "check-in",
         "on-duty",
+        "reports-queue",
+        "reports-map",
         "login",
     ]
     me = select(["me"])[0]
@@ -389,7 +391,7 @@ def test_the_sign_in_scenario_posts_each_phone_with_its_pre_login_cookie_and_tok
     [
         {"path": lambda s: "/x"},
         {"path": "/x", "body": lambda s: {}},
-        {"path": "/x", "sessions": "officers"},
+        {"path": "/x", "sessions": "handlers"},
     ],
 )
 def test_a_scenario_that_needs_sessions_must_name_a_known_pool(scenario):
@@ -519,7 +521,18 @@ def test_results_are_named_by_day_host_and_database(tmp_path):
 
 def test_parse_args_defaults_load_everything_at_three_concurrencies():
     args = parse_args([])
-    assert args.only == ["ping", "me", "unread", "open-shifts", "board", "check-in", "on-duty", "login"]
+    assert args.only == [
+        "ping",
+        "me",
+        "unread",
+        "open-shifts",
+        "board",
+        "check-in",
+        "on-duty",
+        "reports-queue",
+        "reports-map",
+        "login",
+    ]
     assert args.clients == [1, 16, 64]
     assert (args.duration, args.warmup, args.no_save, args.strict) == (10, 2, False, False)
     assert (args.sessions, args.login_phones) == (200, 1000)
@@ -764,3 +777,28 @@ def test_a_pool_of_particular_people_gets_those_seeding_listed_and_leaves_the_ra
 def test_a_pool_of_particular_people_refuses_more_than_were_seeded():
     with pytest.raises(BenchError, match="on-shift wants 3 people but only 2 are seeded"):
         assign_members({"on-shift": 3}, population=1000, dataset=DATASET)
+
+
+# Hazard reports at scale ---------------------------------------------------------------------
+
+from bench.scenarios import REPORTS_MAP_ZOOM, reports_map_path  # noqa: E402
+from bench.seed import REPORT_STATUS_MIX, report_statuses  # noqa: E402
+
+
+def test_seeded_reports_follow_the_status_mix_and_are_the_same_every_run():
+    statuses = report_statuses(10_000)
+    assert len(statuses) == 10_000
+    for status, share in REPORT_STATUS_MIX:
+        assert statuses.count(status) == round(share * 10_000)
+    assert statuses == report_statuses(10_000)
+    assert len(set(statuses[:50])) > 3  # a queue page mixes them
+
+
+def test_only_the_reports_scenarios_need_the_reports_seeded():
+    assert {s.name for s in SCENARIOS if s.needs_reports} == {"reports-queue", "reports-map"}
+    assert {s.sessions for s in SCENARIOS if s.needs_reports} == {"officers"}
+
+
+def test_the_case_map_covers_the_seeded_cases_without_filters():
+    path = reports_map_path({"reports_bbox": [116.44, 39.92, 116.48, 39.95]})
+    assert path == f"/api/v1/reports/map?box=queue&bbox=116.44,39.92,116.48,39.95&zoom={REPORTS_MAP_ZOOM}"
