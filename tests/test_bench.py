@@ -510,7 +510,7 @@ def test_results_are_named_by_day_host_and_database(tmp_path):
 
 def test_parse_args_defaults_load_everything_at_three_concurrencies():
     args = parse_args([])
-    assert args.only == ["ping", "me", "unread", "open-shifts", "login"]
+    assert args.only == ["ping", "me", "unread", "open-shifts", "login", "photo-ingest", "push-fanout"]
     assert args.clients == [1, 16, 64]
     assert (args.duration, args.warmup, args.no_save, args.strict) == (10, 2, False, False)
     assert (args.sessions, args.login_phones) == (200, 1000)
