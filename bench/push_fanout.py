@@ -350,19 +350,31 @@ def floor(app, deliveries) -> dict:
 
 
 def fanout(app, ids: list[int]) -> dict:
-    """The push job on ``ids``, batch after batch, as one consumer thread runs the batches notify() queues."""
-    from sqlalchemy import func, select
+    """The push job on ``ids``, batch after batch, as one consumer thread runs the batches notify() queues;
+    the SQL statements it sends are counted by kind (SELECT, UPDATE, ...)."""
+    from sqlalchemy import event, func, select
 
     from app.extensions import db
     from app.notifications import jobs
     from app.notifications.models import Notification, PushStatus
 
     batch = app.config["PUSH_BATCH_SIZE"]
-    with SendTimer(jobs) as sends:
-        started, cpu_started = time.perf_counter(), time.process_time()
-        for start in range(0, len(ids), batch):
-            jobs.push_notifications(ids[start : start + batch])
-        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    with app.app_context():
+        engine = db.engine
+    statements = Counter()
+
+    def count(conn, cursor, statement, *args):
+        statements[" ".join(statement.split()[:1])] += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with SendTimer(jobs) as sends:
+            started, cpu_started = time.perf_counter(), time.process_time()
+            for start in range(0, len(ids), batch):
+                jobs.push_notifications(ids[start : start + batch])
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
     with app.app_context():
         sent_rows = db.session.scalar(
             select(func.count(Notification.id)).where(
@@ -376,6 +388,7 @@ def fanout(app, ids: list[int]) -> dict:
         "send_s": round(sends.seconds, 3),
         "batches": -(-len(ids) // batch),
         "outcomes": dict(sends.outcomes),
+        "sql_statements": dict(statements),
         "notifications_sent": sent_rows,
     }
 

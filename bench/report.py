@@ -245,6 +245,11 @@ def push_fanout_lines(result: dict | None) -> list[str]:
             f"| {fanout['send_s']:.2f} | {run['cpu_ratio']:.2f}× ({run['ratio']:.2f}×) | {' / '.join(per_push)} "
             f"| {floor['cpu']['other_pct']:.0f} / {fanout['cpu']['other_pct']:.0f} |"
         )
+    statements = [run["fanout"].get("sql_statements") for run in result["passes"].values()]
+    if statements and statements[-1]:
+        counts = ", ".join(f"{n} {kind}" for kind, n in sorted(statements[-1].items()))
+        total = sum(statements[-1].values())
+        lines += ["", f"SQL statements of one push job pass: {counts} ({total / result['count']:.2f} per push)."]
     return lines
 
 

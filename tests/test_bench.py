@@ -326,6 +326,7 @@ def a_push_pass(fanout_cpu_s=1.2, floor_cpu_s=1.0, accepted=1000, sent=1000, out
         "send_s": 1.0,
         "batches": 5,
         "outcomes": outcomes or {"accepted": sent},
+        "sql_statements": {"SELECT": 1010, "UPDATE": 1005},
         "notifications_sent": sent,
         "service": service,
         "cpu": cpu,
@@ -669,6 +670,7 @@ def test_markdown_adds_the_photo_and_push_measurements_and_their_verdicts():
     assert "| no | 0.10 (0.10) | 0.90 (0.90) | 1.00 (1.00) | 1.20 (1.30) | 1.00 | 1.20× (1.30×) |" in report
     assert "- PASS photo ingest (4000×3000 phone JPEG, 5.6 MB): the app 104.0 ms CPU = 1.04×" in report
     assert "- PASS push fan-out to 1000 subscriptions: the push job 1.20 s CPU = 1.20×" in report
+    assert "SQL statements of one push job pass: 1010 SELECT, 1005 UPDATE (2.02 per push)." in report
 
 
 def test_a_run_of_in_process_measurements_only_has_no_load_table():
