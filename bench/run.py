@@ -6,8 +6,9 @@ PostgreSQL + Redis, as production runs:
 
 Steps: fresh database -> migrations -> demo organisation + 20,000 members in 200 teams
 -> gunicorn -> session pools signed in -> at each concurrency, /ping (the ceiling) and the
-endpoints compared with it, back to back -> argon2 rate -> sign-in runs -> first-load size
-of the built front end -> PASS/FAIL -> bench/results/<date>-<host>-<db>.md and .json.
+endpoints compared with it, back to back -> argon2 rate -> sign-in runs -> gunicorn stopped
+-> photo ingest and push fan-out, each against its floor, in-process -> first-load size of the
+built front end -> PASS/FAIL -> bench/results/<date>-<host>-<db>.md and .json.
 The scenarios and their targets are in bench/scenarios.py; see bench/README.md.
 """
 
