@@ -31,6 +31,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import statistics
 import subprocess
 import sys
 import threading
@@ -43,6 +44,7 @@ from bench import ROOT, WORK, BenchError, log
 from bench.cpu import CpuMeter, QuietGate
 
 DEFAULT_COUNT = 10_000
+DEFAULT_ROUNDS = 3  # of the unchecked pass: the floor's CPU time varies with what the other core does
 ALERT_TITLE = "紧急：长宁路菜场附近发现走失老人"
 ALERT_BODY = (
     "男，约80岁，身高170厘米左右，灰色外套、黑色布鞋，说上海话，有轻度认知障碍。"
@@ -404,23 +406,39 @@ def deliveries_of(app, ids: list[int]) -> list:
         return deliveries
 
 
-def one_pass(app, service: ServiceProcess, ids: list[int], gate: QuietGate, check: bool) -> dict:
-    """The floor, then the push job, with the service checking every push or not."""
+def median_run(runs: list[dict]) -> dict:
+    """The run with the median CPU time (the lower of the middle two for an even count)."""
+    middle = statistics.median_low(run["cpu_s"] for run in runs)
+    return next(run for run in runs if run["cpu_s"] == middle)
+
+
+def one_pass(app, service: ServiceProcess, ids: list[int], gate: QuietGate, check: bool, rounds: int = 1) -> dict:
+    """The floor and the push job, ``rounds`` times, alternating which goes first, with the
+    service checking every push or not; each side's median run (by CPU time) is compared."""
     service.get("/check/on" if check else "/check/off")
     deliveries = deliveries_of(app, ids)
-    result = {"check": check}
-    for side, measure in (("floor", lambda: floor(app, deliveries)), ("fanout", lambda: fanout(app, ids))):
-        quiet = gate.wait(service.pid)
-        before = service.get("/stats")
-        with CpuMeter(service.pid) as meter:
-            result[side] = measure()
-        result[side].update(service=delta(service.get("/stats"), before), quiet_wait=quiet, cpu=meter.result)
+    sides = {"floor": lambda: floor(app, deliveries), "fanout": lambda: fanout(app, ids)}
+    runs: dict[str, list[dict]] = {"floor": [], "fanout": []}
+    for round_ in range(rounds):
+        for side in ("floor", "fanout") if round_ % 2 == 0 else ("fanout", "floor"):
+            quiet = gate.wait(service.pid)
+            before = service.get("/stats")
+            with CpuMeter(service.pid) as meter:
+                run = sides[side]()
+            run.update(service=delta(service.get("/stats"), before), quiet_wait=quiet, cpu=meter.result)
+            runs[side].append(run)
+    result = {"check": check, "floor": median_run(runs["floor"]), "fanout": median_run(runs["fanout"])}
+    result["rounds"] = {side: [run["cpu_s"] for run in side_runs] for side, side_runs in runs.items()}
     result["ratio"] = round(result["fanout"]["total_s"] / result["floor"]["total_s"], 3)
     result["cpu_ratio"] = round(result["fanout"]["cpu_s"] / result["floor"]["cpu_s"], 3)
     return result
 
 
-def measure_push_fanout(gate: QuietGate, count: int = DEFAULT_COUNT, env: dict | None = None) -> dict:
+def measure_push_fanout(
+    gate: QuietGate, count: int = DEFAULT_COUNT, env: dict | None = None, rounds: int = DEFAULT_ROUNDS
+) -> dict:
+    """The checked pass once (correctness, and what checking costs the service), then the
+    unchecked pass, which the verdict reads, ``rounds`` times."""
     from bench.seed import bench_app
 
     database = WORK / "push.sqlite"
@@ -437,7 +455,7 @@ def measure_push_fanout(gate: QuietGate, count: int = DEFAULT_COUNT, env: dict |
         warm = ids[: app.config["PUSH_BATCH_SIZE"]]
         floor(app, deliveries_of(app, warm))
         fanout(app, warm)
-        passes = [one_pass(app, service, ids, gate, check) for check in (True, False)]
+        passes = [one_pass(app, service, ids, gate, True), one_pass(app, service, ids, gate, False, rounds)]
     config = app.config
     return {
         "count": count,

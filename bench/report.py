@@ -245,6 +245,15 @@ def push_fanout_lines(result: dict | None) -> list[str]:
             f"| {fanout['send_s']:.2f} | {run['cpu_ratio']:.2f}× ({run['ratio']:.2f}×) | {' / '.join(per_push)} "
             f"| {floor['cpu']['other_pct']:.0f} / {fanout['cpu']['other_pct']:.0f} |"
         )
+    for name, run in result["passes"].items():
+        rounds = run.get("rounds") or {}
+        if len(rounds.get("fanout", [])) > 1:
+            lines += [
+                "",
+                f"Rounds of the {name} pass (CPU s, alternating; the table gives each side's median): "
+                f"floor {', '.join(f'{s:.2f}' for s in rounds['floor'])}; "
+                f"push job {', '.join(f'{s:.2f}' for s in rounds['fanout'])}.",
+            ]
     statements = [run["fanout"].get("sql_statements") for run in result["passes"].values()]
     if statements and statements[-1]:
         counts = ", ".join(f"{n} {kind}" for kind, n in sorted(statements[-1].items()))

@@ -36,7 +36,7 @@ from bench.cpu import CpuMeter, QuietGate, Services, wait_until_idle  # noqa: E4
 from bench.first_load import first_load  # noqa: E402
 from bench.kdf import measure_kdf  # noqa: E402
 from bench.photo_ingest import measure_photo_ingest  # noqa: E402
-from bench.push_fanout import DEFAULT_COUNT, measure_push_fanout  # noqa: E402
+from bench.push_fanout import DEFAULT_COUNT, DEFAULT_ROUNDS, measure_push_fanout  # noqa: E402
 from bench.report import machine_facts, markdown, results_stem, save  # noqa: E402
 from bench.scenarios import (  # noqa: E402
     BY_NAME,
@@ -156,6 +156,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=positive_int,
         default=DEFAULT_COUNT,
         help=f"push fan-out: subscriptions pushed to (default {DEFAULT_COUNT})",
+    )
+    parser.add_argument(
+        "--push-rounds",
+        type=positive_int,
+        default=DEFAULT_ROUNDS,
+        help=f"push fan-out: rounds of the judged pass, floor and job alternating (default {DEFAULT_ROUNDS})",
     )
     parser.add_argument(
         "--list", action="store_true", help="list the scenarios, the measurements and their targets, then exit"
@@ -354,7 +360,7 @@ def measure_in_process(measurements: list[str], args, env: dict, gate: QuietGate
         )
     if "push-fanout" in measurements:
         log(f"push fan-out: {args.push_count} subscriptions, the push job vs bare encryption + sends")
-        push = results["push_fanout"] = measure_push_fanout(gate, args.push_count, env)
+        push = results["push_fanout"] = measure_push_fanout(gate, args.push_count, env, args.push_rounds)
         for name, run in push["passes"].items():
             log(
                 f"push fan-out ({name}): job {run['fanout']['cpu_s']} s CPU ({run['fanout']['total_s']} wall), "
@@ -415,6 +421,7 @@ def main(argv: list[str] | None = None) -> int:
             "measurements": measurements,
             "photo_repetitions": args.photo_repetitions,
             "push_count": args.push_count,
+            "push_rounds": args.push_rounds,
         },
         "loadavg_before": loadavg_before,
         "population": population,

@@ -150,8 +150,10 @@ def push_fanout_verdict(result: dict | None, max_factor: float = PUSH_FANOUT_MAX
     detail = (
         f"push fan-out to {count} subscriptions: the push job {fanout['cpu_s']:.2f} s CPU = {factor:.2f}× the "
         f"floor's {floor['cpu_s']:.2f} s (bare encryption {floor['encrypt_cpu_s']:.2f} s + bare sends "
-        f"{floor['send_cpu_s']:.2f} s; target <= {max_factor:g}×)"
+        f"{floor['send_cpu_s']:.2f} s; target <= {max_factor:g}×"
     )
+    rounds = len(unchecked.get("rounds", {}).get("fanout", []))
+    detail += f"; medians of {rounds} rounds)" if rounds > 1 else ")"
     problems = [
         f"{name} pass: {what}"
         for name, run in (("checked", checked), ("unchecked", unchecked))

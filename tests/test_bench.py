@@ -18,7 +18,7 @@ from bench import BenchError
 from bench.cpu import CLK_TCK, Proc, QuietGate, Services, cpu_shares, descendants, parse_proc_stat, tree_cpu
 from bench.first_load import first_load
 from bench.photo_ingest import ORIENTATION, alternate, bare_ingest, check_output, medians, phone_photo
-from bench.push_fanout import SendTimer, b64url_decode, delta, encrypt_all
+from bench.push_fanout import SendTimer, b64url_decode, delta, encrypt_all, median_run
 from bench.report import COLUMNS, markdown, results_stem, save, table_row
 from bench.run import bench_environment, evaluate, parse_args, pool_sizes, split_names
 from bench.scenarios import SCENARIOS, Scenario, Session, assign_members, schedule, select
@@ -445,6 +445,19 @@ def test_send_timer_times_and_tallies_the_jobs_sends_then_puts_them_back():
     assert timer.seconds >= 0
 
 
+def test_each_side_of_a_pass_is_its_median_run_by_cpu_time():
+    runs = [{"cpu_s": 9.1, "n": 1}, {"cpu_s": 6.2, "n": 2}, {"cpu_s": 7.0, "n": 3}]
+    assert median_run(runs)["n"] == 3
+    assert median_run(runs[:2])["n"] == 2  # an even count takes the lower middle, a run that happened
+
+
+def test_the_push_verdict_says_how_many_rounds_its_medians_come_from():
+    result = a_push_result()
+    result["passes"]["unchecked"]["rounds"] = {"floor": [1.0, 0.9, 1.2], "fanout": [1.2, 1.3, 1.1]}
+    assert "target <= 1.5×; medians of 3 rounds)" in push_fanout_verdict(result).detail
+    assert "bare sends 0.90 s; target <= 1.5×)" in push_fanout_verdict(a_push_result()).detail
+
+
 def test_service_counts_are_compared_before_and_after():
     before = {"statuses": {"201": 10}, "rejected": 1}
     after = {"statuses": {"201": 30, "400": 2}, "rejected": 3}
@@ -671,6 +684,11 @@ def test_markdown_adds_the_photo_and_push_measurements_and_their_verdicts():
     assert "- PASS photo ingest (4000×3000 phone JPEG, 5.6 MB): the app 104.0 ms CPU = 1.04×" in report
     assert "- PASS push fan-out to 1000 subscriptions: the push job 1.20 s CPU = 1.20×" in report
     assert "SQL statements of one push job pass: 1010 SELECT, 1005 UPDATE (2.02 per push)." in report
+    assert "Rounds of the" not in report
+    results["push_fanout"]["passes"]["unchecked"]["rounds"] = {"floor": [1.0, 0.95], "fanout": [1.2, 1.25]}
+    assert "Rounds of the unchecked pass (CPU s, alternating; the table gives each side's median): " in markdown(
+        results
+    )
 
 
 def test_a_run_of_in_process_measurements_only_has_no_load_table():
@@ -725,19 +743,31 @@ def test_parse_args_refuses_unknown_scenarios_and_bad_concurrency(argv, capsys):
 
 
 def test_only_takes_measurement_names_beside_scenarios():
-    args = parse_args(["--only", "push-fanout,me,photo-ingest", "--push-count", "500", "--photo-repetitions", "3"])
+    args = parse_args(
+        [
+            "--only",
+            "push-fanout,me,photo-ingest",
+            "--push-count",
+            "500",
+            "--push-rounds",
+            "1",
+            "--photo-repetitions",
+            "3",
+        ]
+    )
     scenarios, measurements = split_names(args.only)
     assert [s.name for s in scenarios] == ["me"]
     assert measurements == ["photo-ingest", "push-fanout"]
-    assert (args.push_count, args.photo_repetitions) == (500, 3)
+    assert (args.push_count, args.push_rounds, args.photo_repetitions) == (500, 1, 3)
 
 
 def test_only_measurements_means_no_scenario_and_no_server():
     assert split_names(parse_args(["--only", "photo-ingest"]).only) == ([], ["photo-ingest"])
 
 
-def test_the_push_count_defaults_to_ten_thousand():
-    assert parse_args([]).push_count == 10_000
+def test_the_push_fanout_defaults_to_ten_thousand_subscriptions_and_three_rounds():
+    args = parse_args([])
+    assert (args.push_count, args.push_rounds) == (10_000, 3)
 
 
 @pytest.mark.parametrize("argv", [["--push-count", "0"], ["--photo-repetitions", "x"], ["--only", ","]])
