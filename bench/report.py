@@ -93,6 +93,8 @@ def table_row(title: str, run: dict, ceiling: dict | None) -> str:
 
 
 def table(results: dict) -> list[str]:
+    if not any(results["runs"].values()):
+        return []
     lines = ["| " + " | ".join(COLUMNS) + " |", "|---|" + "---:|" * (len(COLUMNS) - 1)]
     ceiling = {r["clients"]: r for r in results["runs"].get(results.get("ceiling", "ping"), [])}
     for name, runs in results["runs"].items():
@@ -101,8 +103,23 @@ def table(results: dict) -> list[str]:
     return lines
 
 
+def commit_line(machine: dict) -> str:
+    dirty = " (+ uncommitted backend changes)" if machine["backend_uncommitted_changes"] else ""
+    return f"- Commit: {machine['git_commit']}{dirty}"
+
+
 def header(results: dict) -> list[str]:
     m, p, g = results["machine"], results["parameters"], results["machine"]["gunicorn"]
+    if results.get("population") is None:  # in-process measurements only: no server, no load
+        return [
+            f"# Benchmark {results['date']} — in-process measurements only",
+            "",
+            f"- Machine: {m['hostname']}, {m['nproc']} CPUs ({m['cpu_model']}), {m['memory_gib']} GiB, "
+            f"Linux {m['kernel']}, Python {m['python']}",
+            f"- Background: load average {' '.join(results['loadavg_before'])} before the run",
+            commit_line(m),
+            "",
+        ]
     running = g.get("running") or {}
     topology = f"{g['workers']} worker{'s' if g['workers'] != 1 else ''} × {g['threads']} threads"
     if running and running.get("workers") != g["workers"]:
@@ -132,7 +149,7 @@ def header(results: dict) -> list[str]:
         f"- Background: load average {' '.join(results['loadavg_before'])} before the run; the last column "
         f"is CPU (% of all cores) used during each run by gunicorn / by PostgreSQL and Redis / by everything "
         f"else except wrk and this script (other sessions' tests and browsers, kernel networking)",
-        f"- Commit: {m['git_commit']}{' (+ uncommitted backend changes)' if m['backend_uncommitted_changes'] else ''}",
+        commit_line(m),
         "",
     ]
 
@@ -184,8 +201,75 @@ def first_load_lines(load: dict) -> list[str]:
     return lines
 
 
+def photo_ingest_lines(result: dict | None) -> list[str]:
+    if not result:
+        return []
+    photo, settings, app, bare, out = (result[k] for k in ("photo", "settings", "app", "bare", "output"))
+    cpu_factor, wall_factor = ratio(app["cpu_ms"], bare["cpu_ms"]), ratio(app["wall_ms"], bare["wall_ms"])
+    return [
+        "",
+        f"Photo ingest: a {photo['width']}×{photo['height']} phone JPEG ({photo['bytes']} bytes, quality "
+        f"{photo['quality']}, EXIF orientation 6 and GPS) to {settings['long_edge']} px at quality "
+        f"{settings['quality']} plus a {settings['thumb_edge']} px thumbnail at {settings['thumb_quality']}; "
+        f"median of {result['repetitions']} each, alternating, in one process (CPU: this process's CPU time):",
+        "",
+        "| | CPU ms | wall ms | output bytes (photo + thumbnail) |",
+        "|---|---:|---:|---:|",
+        f"| the app: `ingest_with_config` | {ms(app['cpu_ms'])} | {ms(app['wall_ms'])} | "
+        f"{out['app_bytes']} + {out['app_thumb_bytes']} |",
+        f"| Pillow's bare decode (draft) + encode | {ms(bare['cpu_ms'])} | {ms(bare['wall_ms'])} | "
+        f"{out['bare_bytes']} + {out['bare_thumb_bytes']} |",
+        f"| app ÷ bare | {cpu_factor:.2f}× | {wall_factor:.2f}× | |",
+        "",
+        f"Other processes took {result['cpu']['other_pct']:.0f}% of the CPUs meanwhile.",
+    ]
+
+
+def push_fanout_lines(result: dict | None) -> list[str]:
+    if not result:
+        return []
+    lines = [
+        "",
+        f"Push fan-out: {result['count']} subscriptions on the fake push service of tests/push_service.py (its own "
+        f"process, keep-alive); the push job in batches of {result['batch_size']} on {result['concurrency']} threads, "
+        f"the floor's sends on one pool of {result['concurrency']} threads. Seconds of this process's CPU "
+        f"(wall in brackets); the database is {result['database']}.",
+        "",
+        "| Service checks pushes | Floor: encrypt | Floor: send | Floor | Push job | its send phase (wall) "
+        "| Job ÷ floor | Service CPU ms/push (floor / job) | Other % (floor / job) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, run in result["passes"].items():
+        floor, fanout = run["floor"], run["fanout"]
+        per_push = [f"{r['cpu']['server_cpu_s'] / result['count'] * 1000:.2f}" for r in (floor, fanout)]
+        lines.append(
+            f"| {'yes (VAPID, decrypt)' if name == 'checked' else 'no'} "
+            f"| {floor['encrypt_cpu_s']:.2f} ({floor['encrypt_s']:.2f}) "
+            f"| {floor['send_cpu_s']:.2f} ({floor['send_s']:.2f}) "
+            f"| {floor['cpu_s']:.2f} ({floor['total_s']:.2f}) | {fanout['cpu_s']:.2f} ({fanout['total_s']:.2f}) "
+            f"| {fanout['send_s']:.2f} | {run['cpu_ratio']:.2f}× ({run['ratio']:.2f}×) | {' / '.join(per_push)} "
+            f"| {floor['cpu']['other_pct']:.0f} / {fanout['cpu']['other_pct']:.0f} |"
+        )
+    for name, run in result["passes"].items():
+        rounds = run.get("rounds") or {}
+        if len(rounds.get("fanout", [])) > 1:
+            lines += [
+                "",
+                f"Rounds of the {name} pass (CPU s, alternating; the table gives each side's median): "
+                f"floor {', '.join(f'{s:.2f}' for s in rounds['floor'])}; "
+                f"push job {', '.join(f'{s:.2f}' for s in rounds['fanout'])}.",
+            ]
+    statements = [run["fanout"].get("sql_statements") for run in result["passes"].values()]
+    if statements and statements[-1]:
+        counts = ", ".join(f"{n} {kind}" for kind, n in sorted(statements[-1].items()))
+        total = sum(statements[-1].values())
+        lines += ["", f"SQL statements of one push job pass: {counts} ({total / result['count']:.2f} per push)."]
+    return lines
+
+
 def markdown(results: dict) -> str:
     lines = header(results) + table(results) + kdf_paragraph(results) + first_load_lines(results.get("first_load"))
+    lines += photo_ingest_lines(results.get("photo_ingest")) + push_fanout_lines(results.get("push_fanout"))
     lines += ["", "Targets:", ""]
     lines += [f"- {target['line']}" for target in results["targets"]]
     return "\n".join(lines) + "\n"

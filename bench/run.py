@@ -6,8 +6,9 @@ PostgreSQL + Redis, as production runs:
 
 Steps: fresh database -> migrations -> demo organisation + 20,000 members in 200 teams
 -> gunicorn -> session pools signed in -> at each concurrency, /ping (the ceiling) and the
-endpoints compared with it, back to back -> argon2 rate -> sign-in runs -> first-load size
-of the built front end -> PASS/FAIL -> bench/results/<date>-<host>-<db>.md and .json.
+endpoints compared with it, back to back -> argon2 rate -> sign-in runs -> gunicorn stopped
+-> photo ingest and push fan-out, each against its floor, in-process -> first-load size of the
+built front end -> PASS/FAIL -> bench/results/<date>-<host>-<db>.md and .json.
 The scenarios and their targets are in bench/scenarios.py; see bench/README.md.
 """
 
@@ -34,8 +35,20 @@ from bench import ROOT, WORK, BenchError, log  # noqa: E402
 from bench.cpu import CpuMeter, QuietGate, Services, wait_until_idle  # noqa: E402
 from bench.first_load import first_load  # noqa: E402
 from bench.kdf import measure_kdf  # noqa: E402
+from bench.photo_ingest import measure_photo_ingest  # noqa: E402
+from bench.push_fanout import DEFAULT_COUNT, DEFAULT_ROUNDS, measure_push_fanout  # noqa: E402
 from bench.report import machine_facts, markdown, results_stem, save  # noqa: E402
-from bench.scenarios import CEILING, POOLS, SCENARIOS, Scenario, Session, assign_members, schedule, select  # noqa: E402
+from bench.scenarios import (  # noqa: E402
+    BY_NAME,
+    CEILING,
+    POOLS,
+    SCENARIOS,
+    Scenario,
+    Session,
+    assign_members,
+    schedule,
+    select,
+)
 from bench.seed import (  # noqa: E402
     BENCH_PASSWORD,
     JOBS_SQLITE_PATH,
@@ -49,11 +62,16 @@ from bench.seed import (  # noqa: E402
     seed_reports,
 )
 from bench.server import Client, Gunicorn, free_port, gunicorn_settings, wait_for_ping  # noqa: E402
-from bench.targets import first_load_verdict, ms  # noqa: E402
+from bench.targets import first_load_verdict, ms, photo_ingest_verdict, push_fanout_verdict  # noqa: E402
 from bench.wrk import TIMEOUT_S, ensure_wrk, failed, run_wrk, write_requests, wrk_version  # noqa: E402
 
 UNLIMITED = '"1000000 per minute"'  # sign-in throttles: the bench measures the server, not the limiter
 RETRIES = 2  # a run that shared the machine with other work is measured again, at most this often
+# In-process measurements, each against a floor measured in the same run; --only takes their names too.
+MEASUREMENTS = {
+    "photo-ingest": "the app's photo pipeline vs Pillow's bare decode + encode of a 12 MP phone JPEG (<= 1.3×)",
+    "push-fanout": "the push job for --push-count subscriptions vs bare encryption + bare sends (<= 1.5×)",
+}
 
 
 def parse_clients(text: str) -> list[int]:
@@ -67,12 +85,30 @@ def parse_clients(text: str) -> list[int]:
 
 
 def parse_names(text: str) -> list[str]:
+    """Scenario and measurement names, comma-separated."""
     names = [n.strip() for n in text.split(",") if n.strip()]
-    try:
-        select(names)
-    except BenchError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    unknown = sorted(set(names) - set(BY_NAME) - set(MEASUREMENTS))
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown names: {', '.join(unknown) or '(none given)'} "
+            f"(scenarios: {', '.join(BY_NAME)}; measurements: {', '.join(MEASUREMENTS)})"
+        )
     return names
+
+
+def split_names(names: list[str]) -> tuple[list[Scenario], list[str]]:
+    """The scenarios to load (registry order) and the in-process measurements to make."""
+    return select([n for n in names if n in BY_NAME]), [m for m in MEASUREMENTS if m in names]
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+    return value
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -112,10 +148,28 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--only",
         type=parse_names,
-        default=[s.name for s in SCENARIOS],
-        help=f"scenarios to load (default {','.join(s.name for s in SCENARIOS)})",
+        default=[s.name for s in SCENARIOS] + list(MEASUREMENTS),
+        help=f"scenarios to load and measurements to make (default all: "
+        f"{','.join([s.name for s in SCENARIOS] + list(MEASUREMENTS))}); without a scenario, no server is started",
     )
-    parser.add_argument("--list", action="store_true", help="list the scenarios and their targets, then exit")
+    parser.add_argument(
+        "--photo-repetitions", type=positive_int, default=7, help="photo ingest: timed runs of each side (default 7)"
+    )
+    parser.add_argument(
+        "--push-count",
+        type=positive_int,
+        default=DEFAULT_COUNT,
+        help=f"push fan-out: subscriptions pushed to (default {DEFAULT_COUNT})",
+    )
+    parser.add_argument(
+        "--push-rounds",
+        type=positive_int,
+        default=DEFAULT_ROUNDS,
+        help=f"push fan-out: rounds of the judged pass, floor and job alternating (default {DEFAULT_ROUNDS})",
+    )
+    parser.add_argument(
+        "--list", action="store_true", help="list the scenarios, the measurements and their targets, then exit"
+    )
     parser.add_argument(
         "--app",
         default="wsgi:app",
@@ -236,6 +290,10 @@ def evaluate(results: dict, scenarios: list[Scenario]) -> list[dict]:
         if s.target
     ]
     verdicts.append(first_load_verdict(results["first_load"]))
+    if "photo_ingest" in results:
+        verdicts.append(photo_ingest_verdict(results["photo_ingest"]))
+    if "push_fanout" in results:
+        verdicts.append(push_fanout_verdict(results["push_fanout"]))
     return [v.as_dict() for v in verdicts]
 
 
@@ -243,69 +301,17 @@ def list_scenarios() -> None:
     for s in SCENARIOS:
         target = s.target or ("none: the others are compared with it" if s.name == CEILING else "none")
         print(f"{s.name:<10} {s.label:<32} sessions: {s.sessions or 'none':<10} target: {target}")
+    for name, about in MEASUREMENTS.items():
+        print(f"{name:<12} {about}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    if args.list:
-        list_scenarios()
-        return 0
-    scenarios = select(args.only)
-    started = time.monotonic()
-    loadavg_before = Path("/proc/loadavg").read_text().split()[:3]
-    WORK.mkdir(parents=True, exist_ok=True)
-    wrk = ensure_wrk()
-
-    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{WORK / 'bench.sqlite'}"
-    secret_key = secrets.token_urlsafe(32)
-    env = bench_environment(os.environ, url, secret_key)
-    for key in [k for k in os.environ if k.startswith("FLASK_")]:
-        del os.environ[key]  # the app built in this process (seeding) ignores them too
-    app = bench_app(url, secret_key)
-    db_kind = database_kind(app)
-    log(f"database: {redact(url)}; Redis: {redact(env.get('REDIS_URL')) or 'none'}")
-    reset_database(app)
-    flask_cli(["db", "upgrade"], env)
-    flask_cli(["seed-demo", "--password", BENCH_PASSWORD], env)
-    population = seed_population(app, args.members, args.teams)
-    log(f"seeded {population['users']} users, {population['teams']} teams in {population['seconds']} s")
-    if any(s.needs_reports for s in scenarios):
-        population["reports"] = seed_reports(app, args.reports)
-        log(f"seeded {population['reports']['reports']} hazard reports in {population['reports']['seconds']} s")
-
-    services = Services(database=database_name(app), redis=bool(env.get("REDIS_URL")))
-    gate = QuietGate(args.quiet_budget, args.quiet_wait, services=services)
-    port = free_port()
-    env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
-    settings = gunicorn_settings(env)
-    sizes = pool_sizes(scenarios, args)
-    results = {
-        "date": datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-        "machine": machine_facts(
-            db_kind, database_version(app), settings, wrk_version(wrk), redact(env.get("REDIS_URL"))
-        ),
-        "parameters": {
-            "app": args.app,
-            "duration_s": args.duration,
-            "kdf_bound_duration_s": args.login_duration,
-            "warmup_s": args.warmup,
-            "clients": args.clients,
-            "members": args.members,
-            "teams": args.teams,
-            "pools": sizes,
-            "wrk_timeout_s": TIMEOUT_S,
-        },
-        "loadavg_before": loadavg_before,
-        "population": population,
-        "ceiling": CEILING,
-        "scenarios": {s.name: s.describe() for s in scenarios},
-        "kdf": None,
-        "runs": {s.name: [] for s in scenarios},
-    }
-
+def load(args, scenarios: list[Scenario], wrk: str, env: dict, settings: dict, gate: QuietGate, results: dict) -> None:
+    """gunicorn up, the session pools signed in, every scenario run at every concurrency, gunicorn down."""
     server = Gunicorn(env, WORK / "gunicorn.log", args.app)
-    base_url = f"http://127.0.0.1:{port}"
-    client = Client("127.0.0.1", port)
+    base_url = f"http://{env['GUNICORN_BIND']}"
+    host, port = env["GUNICORN_BIND"].rsplit(":", 1)
+    client = Client(host, int(port))
+    sizes = results["parameters"]["pools"]
     try:
         server.start()
         wait_for_ping(client, server)
@@ -345,6 +351,95 @@ def main(argv: list[str] | None = None) -> int:
                 pass
     finally:
         server.stop()
+
+
+def measure_in_process(measurements: list[str], args, env: dict, gate: QuietGate, results: dict) -> None:
+    """The in-process measurements, each with its floor; gunicorn is not running."""
+    if "photo-ingest" in measurements:
+        log(f"photo ingest: the app's pipeline vs Pillow's bare decode + encode, {args.photo_repetitions} each")
+        photo = results["photo_ingest"] = measure_photo_ingest(gate, args.photo_repetitions)
+        log(
+            f"photo ingest: app {photo['app']['cpu_ms']} ms CPU ({photo['app']['wall_ms']} wall), "
+            f"bare {photo['bare']['cpu_ms']} ms CPU ({photo['bare']['wall_ms']} wall)"
+        )
+    if "push-fanout" in measurements:
+        log(f"push fan-out: {args.push_count} subscriptions, the push job vs bare encryption + sends")
+        push = results["push_fanout"] = measure_push_fanout(gate, args.push_count, env, args.push_rounds)
+        for name, run in push["passes"].items():
+            log(
+                f"push fan-out ({name}): job {run['fanout']['cpu_s']} s CPU ({run['fanout']['total_s']} wall), "
+                f"floor {run['floor']['cpu_s']} s CPU ({run['floor']['total_s']} wall)"
+            )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.list:
+        list_scenarios()
+        return 0
+    scenarios, measurements = split_names(args.only)
+    started = time.monotonic()
+    loadavg_before = Path("/proc/loadavg").read_text().split()[:3]
+    WORK.mkdir(parents=True, exist_ok=True)
+    wrk = ensure_wrk() if scenarios else None  # only the load needs wrk
+
+    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{WORK / 'bench.sqlite'}"
+    secret_key = secrets.token_urlsafe(32)
+    env = bench_environment(os.environ, url, secret_key)
+    for key in [k for k in os.environ if k.startswith("FLASK_")]:
+        del os.environ[key]  # the app built in this process (seeding) ignores them too
+    app = bench_app(url, secret_key)
+    db_kind = database_kind(app)
+    population = None
+    if scenarios:
+        log(f"database: {redact(url)}; Redis: {redact(env.get('REDIS_URL')) or 'none'}")
+        reset_database(app)
+        flask_cli(["db", "upgrade"], env)
+        flask_cli(["seed-demo", "--password", BENCH_PASSWORD], env)
+        population = seed_population(app, args.members, args.teams)
+        log(f"seeded {population['users']} users, {population['teams']} teams in {population['seconds']} s")
+        if any(s.needs_reports for s in scenarios):
+            population["reports"] = seed_reports(app, args.reports)
+            log(f"seeded {population['reports']['reports']} hazard reports in {population['reports']['seconds']} s")
+
+    services = Services(database=database_name(app), redis=bool(env.get("REDIS_URL")))
+    gate = QuietGate(args.quiet_budget, args.quiet_wait, services=services)
+    env["GUNICORN_BIND"] = f"127.0.0.1:{free_port()}"
+    settings = gunicorn_settings(env)
+    results = {
+        "date": datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "machine": machine_facts(
+            db_kind,
+            database_version(app) if scenarios else "not used",
+            settings,
+            wrk_version(wrk) if wrk else "not used",
+            redact(env.get("REDIS_URL")),
+        ),
+        "parameters": {
+            "app": args.app,
+            "duration_s": args.duration,
+            "kdf_bound_duration_s": args.login_duration,
+            "warmup_s": args.warmup,
+            "clients": args.clients,
+            "members": args.members,
+            "teams": args.teams,
+            "pools": pool_sizes(scenarios, args),
+            "wrk_timeout_s": TIMEOUT_S,
+            "measurements": measurements,
+            "photo_repetitions": args.photo_repetitions,
+            "push_count": args.push_count,
+            "push_rounds": args.push_rounds,
+        },
+        "loadavg_before": loadavg_before,
+        "population": population,
+        "ceiling": CEILING,
+        "scenarios": {s.name: s.describe() for s in scenarios},
+        "kdf": None,
+        "runs": {s.name: [] for s in scenarios},
+    }
+    if scenarios:
+        load(args, scenarios, wrk, env, settings, gate, results)
+    measure_in_process(measurements, args, env, gate, results)
 
     results["first_load"] = first_load(args.dist)
     results["targets"] = evaluate(results, scenarios)

@@ -116,3 +116,64 @@ def first_load_verdict(load: dict, budget: int = FIRST_LOAD_BUDGET) -> Verdict:
         total <= budget,
         f"first load JS+CSS {total / 1024:.1f} KB gzipped (budget {budget // 1024} KB)",
     )
+
+
+PHOTO_INGEST_MAX_FACTOR = 1.3  # the app's ingest of a phone photo vs Pillow's bare decode + encode
+PUSH_FANOUT_MAX_FACTOR = 1.5  # the app's push fan-out vs bare encryption + bare sends
+
+
+def photo_ingest_verdict(result: dict | None, max_factor: float = PHOTO_INGEST_MAX_FACTOR) -> Verdict:
+    """The medians of CPU time: the app's ingest ≤ ``max_factor`` × Pillow's bare decode + encode."""
+    if not result:
+        return Verdict("photo ingest", None, "photo ingest not measured")
+    app, bare = result["app"], result["bare"]
+    factor = ratio(app["cpu_ms"], bare["cpu_ms"])
+    photo = result["photo"]
+    detail = (
+        f"photo ingest ({photo['width']}×{photo['height']} phone JPEG, {photo['bytes'] / 1e6:.1f} MB): "
+        f"the app {ms(app['cpu_ms'])} ms CPU = {factor:.2f}× Pillow's bare decode + encode "
+        f"{ms(bare['cpu_ms'])} ms (target <= {max_factor:g}×; median of {result['repetitions']})"
+    )
+    return Verdict("photo ingest", factor is not None and factor <= max_factor, detail + disturbance(photo=result))
+
+
+def push_fanout_verdict(result: dict | None, max_factor: float = PUSH_FANOUT_MAX_FACTOR) -> Verdict:
+    """The push job's CPU time for N recipients ≤ ``max_factor`` × the floor's (bare encryption +
+    bare sends of the same requests), with the service not checking; every push of both passes
+    accepted and every notification marked sent."""
+    if not result:
+        return Verdict("push fan-out", None, "push fan-out not measured")
+    count = result["count"]
+    unchecked, checked = result["passes"]["unchecked"], result["passes"]["checked"]
+    fanout, floor = unchecked["fanout"], unchecked["floor"]
+    factor = ratio(fanout["cpu_s"], floor["cpu_s"])
+    detail = (
+        f"push fan-out to {count} subscriptions: the push job {fanout['cpu_s']:.2f} s CPU = {factor:.2f}× the "
+        f"floor's {floor['cpu_s']:.2f} s (bare encryption {floor['encrypt_cpu_s']:.2f} s + bare sends "
+        f"{floor['send_cpu_s']:.2f} s; target <= {max_factor:g}×"
+    )
+    rounds = len(unchecked.get("rounds", {}).get("fanout", []))
+    detail += f"; medians of {rounds} rounds)" if rounds > 1 else ")"
+    problems = [
+        f"{name} pass: {what}"
+        for name, run in (("checked", checked), ("unchecked", unchecked))
+        for what in push_problems(run, count)
+    ]
+    if problems:
+        detail += "; " + "; ".join(problems)
+    ok = factor is not None and factor <= max_factor and not problems
+    return Verdict("push fan-out", ok, detail + disturbance(fanout=fanout, floor=floor))
+
+
+def push_problems(run: dict, count: int) -> list[str]:
+    """What went wrong in one pass: pushes not accepted by the service, notifications not marked sent."""
+    problems = []
+    for side in ("fanout", "floor"):
+        service = run[side]["service"]
+        accepted = service["statuses"].get(201, 0) + service["statuses"].get("201", 0)
+        if accepted != count or service["rejected"]:
+            problems.append(f"{side}: {accepted} of {count} pushes accepted, {service['rejected']} refused")
+    if run["fanout"]["notifications_sent"] != count:
+        outcomes = ", ".join(f"{n} {kind}" for kind, n in sorted(run["fanout"].get("outcomes", {}).items()))
+        problems.append(f"{run['fanout']['notifications_sent']} of {count} notifications marked sent ({outcomes})")
+    return problems

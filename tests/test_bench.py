@@ -5,17 +5,32 @@ No server, no wrk and no database: these run in the normal suite on any backend.
 
 import json
 from datetime import datetime
+from io import BytesIO
+from types import SimpleNamespace
 
+import http_ece
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from PIL import Image
+from PIL.ExifTags import IFD, Base
 
 from bench import BenchError
 from bench.cpu import CLK_TCK, Proc, QuietGate, Services, cpu_shares, descendants, parse_proc_stat, tree_cpu
 from bench.first_load import first_load
+from bench.photo_ingest import ORIENTATION, alternate, bare_ingest, check_output, medians, phone_photo
+from bench.push_fanout import SendTimer, b64url_decode, delta, encrypt_all, median_run
 from bench.report import COLUMNS, markdown, results_stem, save, table_row
-from bench.run import bench_environment, evaluate, parse_args, pool_sizes
+from bench.run import bench_environment, evaluate, parse_args, pool_sizes, split_names
 from bench.scenarios import SCENARIOS, Scenario, Session, assign_members, schedule, select
 from bench.seed import member_phone
-from bench.targets import CeilingShare, KdfShare, first_load_verdict, ratio
+from bench.targets import (
+    CeilingShare,
+    KdfShare,
+    first_load_verdict,
+    photo_ingest_verdict,
+    push_fanout_verdict,
+    ratio,
+)
 from bench.wrk import Request, failed, parse_wrk, write_requests, wrk_command
 
 
@@ -280,6 +295,175 @@ def test_first_load_is_skipped_when_the_front_end_is_not_built():
     assert "index.html not found" in verdict.line
 
 
+def a_photo_result(app_cpu_ms=104.0, bare_cpu_ms=100.0, other_pct=2.0) -> dict:
+    return {
+        "photo": {"width": 4000, "height": 3000, "bytes": 5_600_000, "quality": 92},
+        "settings": {"long_edge": 1600, "thumb_edge": 320, "quality": 82, "thumb_quality": 75},
+        "repetitions": 7,
+        "app": {"wall_ms": 120.0, "cpu_ms": app_cpu_ms, "samples": []},
+        "bare": {"wall_ms": 118.0, "cpu_ms": bare_cpu_ms, "samples": []},
+        "output": {"app_bytes": 370000, "app_thumb_bytes": 13800, "bare_bytes": 371000, "bare_thumb_bytes": 13700},
+        "cpu": {"other_pct": other_pct},
+    }
+
+
+def a_push_pass(fanout_cpu_s=1.2, floor_cpu_s=1.0, accepted=1000, sent=1000, outcomes=None, check=True) -> dict:
+    service = {"statuses": {201: accepted}, "rejected": 0}
+    cpu = {"server_cpu_s": 0.3, "other_pct": 2.0}
+    floor = {
+        "encrypt_s": 0.1,
+        "send_s": 0.9,
+        "total_s": 1.0,
+        "encrypt_cpu_s": 0.1,
+        "send_cpu_s": floor_cpu_s - 0.1,
+        "cpu_s": floor_cpu_s,
+        "service": {"statuses": {201: 1000}, "rejected": 0},
+        "cpu": cpu,
+    }
+    fanout = {
+        "total_s": 1.3,
+        "cpu_s": fanout_cpu_s,
+        "send_s": 1.0,
+        "batches": 5,
+        "outcomes": outcomes or {"accepted": sent},
+        "sql_statements": {"SELECT": 1010, "UPDATE": 1005},
+        "notifications_sent": sent,
+        "service": service,
+        "cpu": cpu,
+    }
+    return {"check": check, "floor": floor, "fanout": fanout, "ratio": 1.3, "cpu_ratio": fanout_cpu_s / floor_cpu_s}
+
+
+def a_push_result(**unchecked) -> dict:
+    return {
+        "count": 1000,
+        "database": "sqlite (throwaway, create_all)",
+        "batch_size": 200,
+        "concurrency": 16,
+        "passes": {"checked": a_push_pass(), "unchecked": a_push_pass(check=False, **unchecked)},
+    }
+
+
+@pytest.mark.parametrize(("app_cpu_ms", "ok"), [(130.0, True), (130.1, False)])
+def test_photo_ingest_may_take_1_3_times_pillows_bare_decode_and_encode(app_cpu_ms, ok):
+    verdict = photo_ingest_verdict(a_photo_result(app_cpu_ms=app_cpu_ms, bare_cpu_ms=100.0))
+    assert verdict.ok is ok
+    assert "Pillow's bare decode + encode 100.0 ms (target <= 1.3×; median of 7)" in verdict.detail
+
+
+def test_a_photo_verdict_says_when_the_machine_was_shared():
+    verdict = photo_ingest_verdict(a_photo_result(other_pct=45.0))
+    assert verdict.detail.endswith("; measured while other processes took 45% (photo) of the CPUs")
+
+
+@pytest.mark.parametrize("verdict", [photo_ingest_verdict, push_fanout_verdict])
+def test_an_in_process_measurement_not_made_is_skipped(verdict):
+    assert verdict(None).ok is None
+    assert verdict(None).line.startswith("SKIP")
+
+
+@pytest.mark.parametrize(("fanout_cpu_s", "ok"), [(1.5, True), (1.51, False)])
+def test_push_fanout_may_take_1_5_times_bare_encryption_and_sends(fanout_cpu_s, ok):
+    verdict = push_fanout_verdict(a_push_result(fanout_cpu_s=fanout_cpu_s, floor_cpu_s=1.0))
+    assert verdict.ok is ok
+    assert "to 1000 subscriptions: the push job" in verdict.detail
+    assert "the floor's 1.00 s (bare encryption 0.10 s + bare sends 0.90 s; target <= 1.5×)" in verdict.detail
+
+
+def test_push_fanout_fails_when_a_push_was_not_accepted_however_fast():
+    result = a_push_result(accepted=998, sent=998, outcomes={"accepted": 998, "retry:network": 2})
+    verdict = push_fanout_verdict(result)
+    assert verdict.ok is False
+    assert "unchecked pass: fanout: 998 of 1000 pushes accepted, 0 refused" in verdict.detail
+    assert "998 of 1000 notifications marked sent (998 accepted, 2 retry:network)" in verdict.detail
+
+
+def test_push_fanout_reads_status_counts_back_from_json():
+    result = json.loads(json.dumps(a_push_result()))
+    assert push_fanout_verdict(result).ok is True
+
+
+# Photo ingest and push fan-out: the parts without a server -------------------------------
+
+
+def test_the_phone_photo_is_a_jpeg_held_sideways_with_gps():
+    with Image.open(BytesIO(phone_photo((400, 300)))) as image:
+        assert (image.format, image.size) == ("JPEG", (400, 300))
+        exif = image.getexif()
+        assert exif[Base.Orientation] == ORIENTATION == 6
+        assert exif.get_ifd(IFD.GPSInfo)[1] == "N"
+
+
+def test_the_bare_floor_makes_both_outputs_at_the_long_edge():
+    main, thumb = bare_ingest(phone_photo((800, 600)), long_edge=400, thumb_edge=100, quality=82, thumb_quality=75)
+    assert Image.open(BytesIO(main)).size == (400, 300)
+    assert Image.open(BytesIO(thumb)).size == (100, 75)
+
+
+def test_the_apps_output_is_checked_for_exif_and_orientation():
+    from app.core.images import ingest_photo
+
+    data = phone_photo((800, 600))
+    check_output(ingest_photo(data, long_edge=400), (800, 600), long_edge=400)
+
+    unrotated = SimpleNamespace(data=bare_ingest(data, long_edge=400, thumb_edge=100, quality=82, thumb_quality=75)[0])
+    with pytest.raises(BenchError, match="not upright"):
+        check_output(unrotated, (800, 600), long_edge=400)
+
+
+def test_alternate_swaps_which_side_goes_first_every_round():
+    calls = []
+    first, second = (lambda: calls.append("a")), (lambda: calls.append("b"))
+    app_times, bare_times = alternate(first, second, repetitions=3)
+    assert calls == ["a", "b", "a", "b", "b", "a", "a", "b"]  # one untimed call each, then the rounds
+    assert len(app_times) == len(bare_times) == 3
+    assert medians([(3.0, 1.0), (1.0, 5.0), (2.0, 3.0)])["wall_ms"] == 2.0
+
+
+def test_the_floors_encryption_is_what_a_subscriber_decrypts():
+    from tests.push_service import Subscriber
+
+    subscriber = Subscriber("s1", ec.generate_private_key(ec.SECP256R1()), b"0123456789abcdef", "http://x/push/s1")
+    delivery = SimpleNamespace(subscription_info=subscriber.info(), data='{"title":"紧急"}')
+    [body] = encrypt_all([delivery])
+    plain = http_ece.decrypt(body, private_key=subscriber.private_key, auth_secret=subscriber.auth_secret)
+    assert json.loads(plain) == {"title": "紧急"}
+    assert b64url_decode(delivery.subscription_info["keys"]["auth"]) == b"0123456789abcdef"
+
+
+def test_send_timer_times_and_tallies_the_jobs_sends_then_puts_them_back():
+    from app.notifications.push import PushOutcome
+
+    def send_all(deliveries):
+        return [PushOutcome("accepted", 201), PushOutcome("retry"), PushOutcome("accepted", 201)]
+
+    module = SimpleNamespace(_send_all=send_all)
+    with SendTimer(module) as timer:
+        module._send_all([1, 2, 3])
+    assert module._send_all is send_all
+    assert timer.outcomes == {"accepted": 2, "retry:network": 1}
+    assert timer.seconds >= 0
+
+
+def test_each_side_of_a_pass_is_its_median_run_by_cpu_time():
+    runs = [{"cpu_s": 9.1, "n": 1}, {"cpu_s": 6.2, "n": 2}, {"cpu_s": 7.0, "n": 3}]
+    assert median_run(runs)["n"] == 3
+    assert median_run(runs[:2])["n"] == 2  # an even count takes the lower middle, a run that happened
+
+
+def test_the_push_verdict_says_how_many_rounds_its_medians_come_from():
+    result = a_push_result()
+    result["passes"]["unchecked"]["rounds"] = {"floor": [1.0, 0.9, 1.2], "fanout": [1.2, 1.3, 1.1]}
+    assert "target <= 1.5×; medians of 3 rounds)" in push_fanout_verdict(result).detail
+    assert "bare sends 0.90 s; target <= 1.5×)" in push_fanout_verdict(a_push_result()).detail
+
+
+def test_service_counts_are_compared_before_and_after():
+    before = {"statuses": {"201": 10}, "rejected": 1}
+    after = {"statuses": {"201": 30, "400": 2}, "rejected": 3}
+    assert delta(after, before) == {"statuses": {201: 20, 400: 2}, "rejected": 2}
+
+
 # First load ------------------------------------------------------------------------------
 
 
@@ -499,6 +683,35 @@ def test_markdown_renders_the_table_the_kdf_rate_and_the_verdicts():
     assert "- SKIP first load not measured: not built" in report
 
 
+def test_markdown_adds_the_photo_and_push_measurements_and_their_verdicts():
+    results = results_fixture()
+    results["photo_ingest"] = a_photo_result()
+    results["push_fanout"] = a_push_result()
+    results["targets"] = evaluate(results, SCENARIOS)
+    report = markdown(results)
+    assert "| the app: `ingest_with_config` | 104.0 | 120.0 | 370000 + 13800 |" in report
+    assert "| app ÷ bare | 1.04× | 1.02× | |" in report
+    assert "| no | 0.10 (0.10) | 0.90 (0.90) | 1.00 (1.00) | 1.20 (1.30) | 1.00 | 1.20× (1.30×) |" in report
+    assert "- PASS photo ingest (4000×3000 phone JPEG, 5.6 MB): the app 104.0 ms CPU = 1.04×" in report
+    assert "- PASS push fan-out to 1000 subscriptions: the push job 1.20 s CPU = 1.20×" in report
+    assert "SQL statements of one push job pass: 1010 SELECT, 1005 UPDATE (2.02 per push)." in report
+    assert "Rounds of the" not in report
+    results["push_fanout"]["passes"]["unchecked"]["rounds"] = {"floor": [1.0, 0.95], "fanout": [1.2, 1.25]}
+    assert "Rounds of the unchecked pass (CPU s, alternating; the table gives each side's median): " in markdown(
+        results
+    )
+
+
+def test_a_run_of_in_process_measurements_only_has_no_load_table():
+    results = results_fixture()
+    results.update(population=None, runs={}, scenarios={}, kdf=None, photo_ingest=a_photo_result())
+    results["targets"] = evaluate(results, [])
+    report = markdown(results)
+    assert report.startswith("# Benchmark 2026-11-30 10:00 UTC — in-process measurements only\n")
+    assert "| Endpoint |" not in report
+    assert [t["name"] for t in results["targets"]] == ["first load", "photo ingest"]
+
+
 def test_markdown_says_when_gunicorn_runs_other_workers_than_configured():
     results = results_fixture()
     results["machine"]["gunicorn"]["running"] = {"workers": 1}
@@ -532,6 +745,8 @@ def test_parse_args_defaults_load_everything_at_three_concurrencies():
         "reports-queue",
         "reports-map",
         "login",
+        "photo-ingest",
+        "push-fanout",
     ]
     assert args.clients == [1, 16, 64]
     assert (args.duration, args.warmup, args.no_save, args.strict) == (10, 2, False, False)
@@ -548,6 +763,41 @@ def test_parse_args_refuses_unknown_scenarios_and_bad_concurrency(argv, capsys):
     with pytest.raises(SystemExit) as exit_info:
         parse_args(argv)
     assert exit_info.value.code == 2
+    assert "error" in capsys.readouterr().err
+
+
+def test_only_takes_measurement_names_beside_scenarios():
+    args = parse_args(
+        [
+            "--only",
+            "push-fanout,me,photo-ingest",
+            "--push-count",
+            "500",
+            "--push-rounds",
+            "1",
+            "--photo-repetitions",
+            "3",
+        ]
+    )
+    scenarios, measurements = split_names(args.only)
+    assert [s.name for s in scenarios] == ["me"]
+    assert measurements == ["photo-ingest", "push-fanout"]
+    assert (args.push_count, args.push_rounds, args.photo_repetitions) == (500, 1, 3)
+
+
+def test_only_measurements_means_no_scenario_and_no_server():
+    assert split_names(parse_args(["--only", "photo-ingest"]).only) == ([], ["photo-ingest"])
+
+
+def test_the_push_fanout_defaults_to_ten_thousand_subscriptions_and_three_rounds():
+    args = parse_args([])
+    assert (args.push_count, args.push_rounds) == (10_000, 3)
+
+
+@pytest.mark.parametrize("argv", [["--push-count", "0"], ["--photo-repetitions", "x"], ["--only", ","]])
+def test_parse_args_refuses_bad_measurement_sizes(argv, capsys):
+    with pytest.raises(SystemExit):
+        parse_args(argv)
     assert "error" in capsys.readouterr().err
 
 
