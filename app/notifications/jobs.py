@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from app.core import clock
 from app.core.jobs import job
@@ -90,18 +90,18 @@ def push_notifications(notification_ids: list[int], attempt: int = 1, subscripti
     outcomes = _send_all(deliveries)
     now = clock.now()
     accepted, retrying = set(), {}
+    delivered, gone, refused = set(), set(), {}
     for delivery, outcome in zip(deliveries, outcomes, strict=True):
-        subscription = db.session.get(PushSubscription, delivery.subscription_id)
         if outcome.kind == "accepted":
             accepted.add(delivery.notification_id)
-            subscription.last_success_at = now
+            delivered.add(delivery.subscription_id)
         elif outcome.kind == "gone":
-            db.session.delete(subscription)
+            gone.add(delivery.subscription_id)
         elif outcome.kind == "retry" and attempt < config["PUSH_MAX_ATTEMPTS"]:
             retrying.setdefault(_backoff(attempt, outcome.retry_after), []).append(delivery)
         else:
-            subscription.last_failure_at = now
-            subscription.last_error = outcome.error
+            refused.setdefault(outcome.error, set()).add(delivery.subscription_id)
+    _record_subscriptions(delivered, gone, refused, now)
     waiting = {d.notification_id for group in retrying.values() for d in group}
     _settle(notification_ids, accepted, waiting, now)
     db.session.commit()
@@ -110,6 +110,20 @@ def push_notifications(notification_ids: list[int], attempt: int = 1, subscripti
             args=(sorted({d.notification_id for d in group}), attempt + 1, sorted({d.subscription_id for d in group})),
             delay=delay,
         )
+
+
+def _record_subscriptions(delivered: set[int], gone: set[int], refused: dict[str, set[int]], now) -> None:
+    """What each push service said, a statement per kind of answer (not a row at a time: an
+    alert to ten thousand people is ten thousand answers)."""
+    table = PushSubscription.__table__
+    if delivered - gone:
+        db.session.execute(update(table).where(table.c.id.in_(delivered - gone)).values(last_success_at=now))
+    for error, ids in refused.items():
+        db.session.execute(
+            update(table).where(table.c.id.in_(ids - gone)).values(last_failure_at=now, last_error=error)
+        )
+    if gone:
+        db.session.execute(delete(table).where(table.c.id.in_(gone)))
 
 
 def _settle(notification_ids: list[int], accepted: set[int], waiting: set[int], now) -> None:
