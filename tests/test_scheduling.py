@@ -435,6 +435,10 @@ def test_a_reminder_is_written_in_the_members_language(client_as, staff, create_
     [reminder] = member.get("/api/v1/notifications").get_json()
     assert reminder["payload"]["title"] == "Shift reminder"
     assert reminder["payload"]["body"] == "Tue 1 Dec, 15:00, 北三里东片"
+    # The row says which language its words are in, so after a switch back the app can mark it.
+    member.patch("/api/v1/me", json={"locale": "zh-CN"})
+    [reminder] = member.get("/api/v1/notifications").get_json()
+    assert reminder["payload"]["lang"] == "en"
 
 
 def test_members_hear_once_per_week_when_shifts_open(client_as, staff, create_shift, runner):

@@ -26,7 +26,7 @@ URGENCY = {"urgent": "high", "warning": "normal", "info": "normal"}
 def push_payload(notification: Notification, locale: str | None) -> dict:
     """What the service worker needs to show the notification; a long body is cut (the inbox has it all)."""
     payload = {"id": notification.id, "kind": notification.kind.value, **notification.payload}
-    payload["lang"] = locale or "zh-CN"
+    payload.setdefault("lang", locale or "zh-CN")  # words written in one language say so
     extra = PUSH_EXTRAS.get(notification.kind)
     if extra is not None:
         payload.update(extra(notification))

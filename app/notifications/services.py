@@ -88,7 +88,8 @@ def notify_in_their_language(
         if locale == DEFAULT_LOCALE:
             speakers = or_(speakers, User.locale.is_(None))
         in_language = select(User.id).where(User.id.in_(recipients), speakers)
-        ids += notify(in_language, kind, make_payload(locale), **subject)
+        # The language goes with the words: a reader who switches later still sees which it was.
+        ids += notify(in_language, kind, {**make_payload(locale), "lang": locale}, **subject)
     return ids
 
 

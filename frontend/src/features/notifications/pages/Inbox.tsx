@@ -42,6 +42,16 @@ function bodyOf(n: Notification): string {
   return text(n.payload, 'body');
 }
 
+/**
+ * The language the server wrote a row's words in (reminders and changes are written in the
+ * reader's language of the day), so a row from before a language switch is marked as such.
+ */
+function writtenIn(n: Notification): string | undefined {
+  if (notifications.has(`words.${text(n.payload, 'text_key')}`)) return undefined;
+  const lang = text(n.payload, 'lang');
+  return lang || undefined;
+}
+
 /** A file to download (an export), not a screen. */
 const fileOf = (n: Notification) => {
   const url = text(n.payload, 'url');
@@ -82,9 +92,13 @@ function Row({ n, onOpen }: { n: Notification; onOpen: (n: Notification) => void
       </p>
       <p class="item-title">
         {unreadRow && <span class="unread-dot" aria-label={t('inbox.unreadMark')} role="img" />}
-        {titleOf(n)}
+        <span lang={writtenIn(n)}>{titleOf(n)}</span>
       </p>
-      {bodyOf(n) && <p class={'inbox-body' + (link ? ' clamp' : '')}>{bodyOf(n)}</p>}
+      {bodyOf(n) && (
+        <p class={'inbox-body' + (link ? ' clamp' : '')} lang={writtenIn(n)}>
+          {bodyOf(n)}
+        </p>
+      )}
     </>
   );
   const cls = 'list-item list-item-col inbox-row' + (unreadRow ? ' is-unread' : '') + (n.kind === 'alert_cancelled' ? ' is-cancelled' : '');
