@@ -205,6 +205,51 @@ def test_an_integer_of_thousands_of_digits_is_malformed_json(client_as, staff, p
     assert_error(response, 400, "malformed_json")
 
 
+def json_writes(app, client) -> list[tuple[str, str, dict]]:
+    """Every (method, URL, body schema) that takes a JSON body, read from the OpenAPI document."""
+    spec = client.get("/api/v1/openapi.json").get_json()
+    schemas = spec["components"]["schemas"]
+    writes = []
+    for method, path, _, rule in api_routes(app):
+        operation = spec["paths"][re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)][method.lower()]
+        body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+        if body:
+            schema = body["schema"]
+            while "$ref" in schema:
+                schema = schemas[schema["$ref"].rsplit("/", 1)[1]]
+            writes.append((method, path, schema))
+    return writes
+
+
+def _row_counts() -> dict[str, int]:
+    return {t.name: db.session.scalar(select(func.count()).select_from(t)) for t in db.metadata.sorted_tables}
+
+
+def test_every_json_write_refuses_hostile_bodies_and_writes_nothing(app, client, client_as, staff, in_app):
+    """Walks every endpoint with a JSON body: a lone surrogate or a NUL byte in each text field,
+    an integer of thousands of digits, a body of another type or another media type."""
+    admin = client_as(staff.district_admin)
+    writes = json_writes(app, client)
+    with in_app():
+        before = _row_counts()
+    for method, path, schema in writes:
+        texts = [name for name, field in schema.get("properties", {}).items() if field.get("type") == "string"]
+        for name, bad in itertools.product(texts, ["\ud800", "a\x00b"]):
+            response = admin.open(path, method=method, json={name: bad})
+            assert name in field_errors(assert_error(response, 422, "validation_failed")), (method, path, name)
+        huge = '{"x": ' + "9" * 5000 + "}"
+        assert_error(admin.open(path, method=method, data=huge, content_type="application/json"), 400, "malformed_json")
+        assert_error(
+            admin.open(path, method=method, data="[1, 2]", content_type="application/json"), 422, "validation_failed"
+        )
+        assert_error(
+            admin.open(path, method=method, data="x", content_type="text/plain"), 415, "unsupported_media_type"
+        )
+    with in_app():
+        assert _row_counts() == before
+    assert len(writes) > 40
+
+
 def test_a_nul_byte_in_text_is_a_422_not_a_database_error(client_as, staff, org, in_app):
     response = client_as(staff.district_admin).post("/api/v1/teams", json={"name": "队\x00名", "unit_id": org.a1.id})
     body = assert_error(response, 422, "validation_failed")
