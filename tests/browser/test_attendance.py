@@ -205,6 +205,7 @@ def test_check_in_screens_in_english(phone, sign_in, shot):
     expect(coordinator.get_by_test_id("att-summary")).to_contain_text("1 checked in")
     shots(shot, coordinator, "02-attendance")
     coordinator.goto("/on-duty")
+    expect(coordinator.get_by_test_id("on-duty-list")).to_contain_text("李英文")
     expect(coordinator.get_by_test_id("on-duty-count")).to_contain_text("on duty now")
     shots(shot, coordinator, "03-on-duty")
     coordinator.goto("/hours?members=1")

@@ -74,8 +74,11 @@ export interface PagedQuery<T> {
   reload: () => void;
 }
 
-/** A paginated list with "load more"; `deps` are its filters. */
-export function usePagedQuery<T>(fetchPage: (page: number) => Promise<Page<T>>, deps: unknown[]): PagedQuery<T> {
+/**
+ * A paginated list with "load more"; `deps` are its filters. `fetchPage` is null while the list
+ * cannot be asked for yet (its unit still loading): it stays loading, never empty.
+ */
+export function usePagedQuery<T>(fetchPage: ((page: number) => Promise<Page<T>>) | null, deps: unknown[]): PagedQuery<T> {
   const [items, setItems] = useState<T[]>([]);
   const [next, setNext] = useState<number | null>(null);
   const [total, setTotal] = useState<number | null>(null);
@@ -90,7 +93,9 @@ export function usePagedQuery<T>(fetchPage: (page: number) => Promise<Page<T>>, 
     const mine = generation.current;
     setLoading(true);
     setError(null);
-    latest.current(page).then(
+    const fetching = latest.current;
+    if (fetching === null) return;
+    fetching(page).then(
       ({ items: rows, pagination }) => {
         if (mine !== generation.current) return;
         setItems((old) => (replace ? rows : [...old, ...rows]));

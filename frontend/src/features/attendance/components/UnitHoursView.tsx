@@ -56,7 +56,7 @@ export function UnitHoursView() {
   const unit = units.data ? pickUnit(units.data, query.unit) : undefined;
   const month = monthFrom(query.month);
   const go = (next: { unit?: number; month?: string }) => route(`/hours?members=1&unit=${next.unit ?? unit?.id ?? ''}&month=${next.month ?? month}`, true);
-  const list = usePagedQuery((page) => (unit ? unitHours(unit.id, month, page) : Promise.resolve({ items: [], pagination: null })), [unit?.id, month]);
+  const list = usePagedQuery(unit ? (page) => unitHours(unit.id, month, page) : null, [unit?.id, month]);
   return (
     <Page title={t('hours.membersTitle')} back="/" testid="unit-hours-page">
       {units.data && <UnitPicker units={units.data} value={unit?.id} onChange={(id) => go({ unit: id })} label={ts('board.unit')} />}

@@ -23,7 +23,7 @@ export default function OnDuty() {
   const { query, route } = useLocation();
   const units = useQuery(unitsInScope, []);
   const unit = units.data ? pickUnit(units.data, query.unit) : undefined;
-  const list = usePagedQuery((page) => (unit ? onDuty(unit.id, page) : Promise.resolve({ items: [], pagination: null })), [unit?.id]);
+  const list = usePagedQuery(unit ? (page) => onDuty(unit.id, page) : null, [unit?.id]);
   const [updated, setUpdated] = useState(() => new Date());
   const reload = list.reload;
   useEffect(() => {
@@ -43,7 +43,7 @@ export default function OnDuty() {
       {units.data && <UnitPicker units={units.data} value={unit?.id} onChange={(id) => route(`/on-duty?unit=${id}`, true)} label={ts('board.unit')} />}
       <div class="row-between">
         <p class="item-title" data-testid="on-duty-count">
-          {t('onduty.count', { n: list.total ?? list.items.length })}
+          {!list.loading && t('onduty.count', { n: list.total ?? list.items.length })}
         </p>
         <button
           type="button"

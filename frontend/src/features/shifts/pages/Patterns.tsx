@@ -55,7 +55,7 @@ function PatternList() {
   const unit = units.data ? pickUnit(units.data, query.unit) : undefined;
   const [inactive, setInactive] = useState(false);
   const list = usePagedQuery(
-    (page) => (unit ? listPatterns({ unit_id: unit.id, include_inactive: inactive, page }) : Promise.resolve({ items: [], pagination: null })),
+    unit ? (page) => listPatterns({ unit_id: unit.id, include_inactive: inactive, page }) : null,
     [unit?.id, inactive],
   );
   return (
