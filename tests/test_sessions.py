@@ -212,3 +212,14 @@ def test_a_principal_read_while_a_change_commits_is_not_kept(app, staff):
         assert store.get("digest-of-a-device") is None
         principal_cache.keep("digest-of-a-device", principal, clock.now(), principal_cache.change_count())
         assert store.get("digest-of-a-device").principal == principal
+
+
+def test_a_full_memory_store_makes_room_by_forgetting_the_oldest(app, staff):
+    with app.app_context():
+        principal = services.principal_of(db.session.get(User, staff.member_a1.id))
+    store = principal_cache.MemoryStore(limit=10)
+    entry = principal_cache.Entry(principal, clock.now(), clock.now())
+    for n in range(11):
+        store.keep(f"device-{n}", entry, store.change_count(), 60)
+    assert store.get("device-0") is None
+    assert store.get("device-1") is not None and store.get("device-10") is not None

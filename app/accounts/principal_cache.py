@@ -21,6 +21,7 @@ What changes outside the web process without Redis (the job consumer, the CLI) r
 web process's memory only when the entry expires: at most ``PRINCIPAL_CACHE_SECONDS``.
 """
 
+import itertools
 import json
 import logging
 import threading
@@ -76,7 +77,7 @@ class MemoryStore:
             if self.changes != seen_changes:
                 return
             if len(self.entries) >= self.limit:
-                self._forget_everyone()
+                self._forget_oldest()
             self.entries[digest] = entry
             self.by_user.setdefault(entry.principal.id, set()).add(digest)
 
@@ -89,6 +90,12 @@ class MemoryStore:
             for user_id in user_ids:
                 for digest in self.by_user.pop(user_id, ()):
                     self.entries.pop(digest, None)
+
+    def _forget_oldest(self) -> None:
+        """The first tenth kept (a dict keeps its insertion order): full, it makes room, not a clean slate."""
+        for digest in list(itertools.islice(self.entries, max(1, self.limit // 10))):
+            entry = self.entries.pop(digest)
+            self.by_user.get(entry.principal.id, set()).discard(digest)
 
     def _forget_everyone(self) -> None:
         self.entries.clear()
@@ -294,7 +301,9 @@ def _watch_statements(orm_execute_state) -> None:
         return
     table = getattr(orm_execute_state.statement, "table", None)
     name = getattr(table, "name", None)
-    if name not in _ACCOUNT_TABLES and name not in _SHARED_TABLES:
+    # A new unit or team is in nobody's principal yet (as the flush watcher knows too).
+    shared = name in _SHARED_TABLES and not orm_execute_state.is_insert
+    if name not in _ACCOUNT_TABLES and not shared:
         return
     named = orm_execute_state.execution_options.get("principals_of")
     _note(orm_execute_state.session, EVERYONE if named is None else set(named))
