@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.core import clock
-from app.core.access import Principal, Role
+from app.core.access import Principal, Role, ancestor_paths
 from app.errors import Conflict, RuleViolation
 from app.extensions import db
 from app.notifications.models import NotificationKind
@@ -299,16 +299,20 @@ def my_shifts(principal: Principal, since: datetime) -> Select:
     )
 
 
+def _last_id(path: str) -> int:
+    return int(path.rstrip("/").rsplit("/", 1)[1])
+
+
 def open_shifts_for(principal: Principal) -> Select:
     """Scheduled shifts I may take: my teams' shifts and my units' shifts, open for sign-up under
     their unit's rules, with a place free to me, that I am not on yet."""
     now = clock.now()
     # Every unit above a member grant, and each team's unit, with their paths: all in the principal.
-    member_paths = principal.unit_paths((Role.MEMBER,))
+    member_grants = [grant for grant in principal.grants if grant.role == Role.MEMBER]
+    member_paths = [grant.unit.path for grant in member_grants]
     paths = {membership.unit.id: membership.unit.path for membership in principal.memberships}
-    for path in member_paths:
-        ids = path.strip("/").split("/")
-        paths.update({int(ids[depth]): "/" + "/".join(ids[: depth + 1]) + "/" for depth in range(len(ids))})
+    for grant in member_grants:
+        paths.update({_last_id(path): path for path in ancestor_paths(grant.unit)})
     open_windows = [
         and_(
             Shift.unit_id == unit_id,
