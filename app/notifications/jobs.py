@@ -119,9 +119,10 @@ def _record_subscriptions(delivered: set[int], gone: set[int], refused: dict[str
     if delivered - gone:
         db.session.execute(update(table).where(table.c.id.in_(delivered - gone)).values(last_success_at=now))
     for error, ids in refused.items():
-        db.session.execute(
-            update(table).where(table.c.id.in_(ids - gone)).values(last_failure_at=now, last_error=error)
-        )
+        if ids - gone:
+            db.session.execute(
+                update(table).where(table.c.id.in_(ids - gone)).values(last_failure_at=now, last_error=error)
+            )
     if gone:
         db.session.execute(delete(table).where(table.c.id.in_(gone)))
 

@@ -30,10 +30,16 @@ function paramsOf(value: unknown): Record<string, string | number> {
   return out;
 }
 
-/** The title in the reader's language where the server sent its own words as a key (reports, exports); else as sent. */
-function titleOf(n: Notification): string {
+/** The reader's own words for a row the server sent as a key (reports, exports), if this app knows them. */
+function wordsKey(n: Notification): Key | null {
   const key = `words.${text(n.payload, 'text_key')}`;
-  return notifications.has(key) ? t(key as Key, paramsOf(n.payload.text_params)) : text(n.payload, 'title');
+  return notifications.has(key) ? (key as Key) : null;
+}
+
+/** The title in the reader's language where the server sent its own words as a key; else as sent. */
+function titleOf(n: Notification): string {
+  const key = wordsKey(n);
+  return key ? t(key, paramsOf(n.payload.text_params)) : text(n.payload, 'title');
 }
 
 function bodyOf(n: Notification): string {
@@ -47,9 +53,7 @@ function bodyOf(n: Notification): string {
  * reader's language of the day), so a row from before a language switch is marked as such.
  */
 function writtenIn(n: Notification): string | undefined {
-  if (notifications.has(`words.${text(n.payload, 'text_key')}`)) return undefined;
-  const lang = text(n.payload, 'lang');
-  return lang || undefined;
+  return (!wordsKey(n) && text(n.payload, 'lang')) || undefined;
 }
 
 /** A file to download (an export), not a screen. */
@@ -83,6 +87,7 @@ function Row({ n, onOpen }: { n: Notification; onOpen: (n: Notification) => void
   const severity = severityOf(n);
   const link = linkOf(n);
   const unreadRow = n.read_at === null;
+  const lang = writtenIn(n);
   const body = (
     <>
       <p class="inbox-meta">
@@ -92,10 +97,10 @@ function Row({ n, onOpen }: { n: Notification; onOpen: (n: Notification) => void
       </p>
       <p class="item-title">
         {unreadRow && <span class="unread-dot" aria-label={t('inbox.unreadMark')} role="img" />}
-        <span lang={writtenIn(n)}>{titleOf(n)}</span>
+        <span lang={lang}>{titleOf(n)}</span>
       </p>
       {bodyOf(n) && (
-        <p class={'inbox-body' + (link ? ' clamp' : '')} lang={writtenIn(n)}>
+        <p class={'inbox-body' + (link ? ' clamp' : '')} lang={lang}>
           {bodyOf(n)}
         </p>
       )}
